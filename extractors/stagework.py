@@ -116,6 +116,19 @@ def extract_article_claims(case: Case, article: ParsedDoc | None, settings: Sett
     return cached(ResultCache.for_settings(settings), "claims", key, compute)
 
 
+class _OneSource(dict):
+    """The ``sources`` mapping handed to the matcher for one source.
+
+    It iterates over that one source only; looking up any other source (a
+    claim citing several) gives a not-fetched placeholder, and the rows made
+    for placeholders are dropped.  A source's rows therefore depend on that
+    source alone, which is what lets match be cached per source.
+    """
+
+    def __missing__(self, source_id: str):
+        return DocumentRow(source_id=source_id, status="skipped", error="matched separately"), None
+
+
 def claims_fingerprint(claims: list[Claim]) -> str:
     return stage_key("claims-rows", [c.to_row() for c in claims])
 
@@ -142,7 +155,9 @@ def match_source(case: Case, claims: list[Claim], claims_fp: str, doc: DocumentR
 
             res["nlp"] = build_nlp(settings.model, settings.gazetteer_dir)
             res["gaz"] = load_gazetteer(settings.gazetteer_dir)
-        return list(match_claims(case, claims, {doc.source_id: (doc, parsed)}, res["nlp"], res["gaz"]))
+        one = _OneSource({doc.source_id: (doc, parsed)})
+        rows = match_claims(case, claims, one, res["nlp"], res["gaz"])
+        return [r for r in rows if r.source_id == doc.source_id]
 
     # a source that failed to fetch may come back next run: do not keep its rows
     return cached(ResultCache.for_settings(settings), "match", key, compute,

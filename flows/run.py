@@ -171,7 +171,14 @@ def run_case(case_dir: str, out_dir: str | None = None, offline: bool = False,
     if out_dir:
         settings = settings.with_(out_dir=Path(out_dir))
     case = load_case(case_dir)
-    return execute(case, settings)
+    return execute(with_known_editions(case, settings), settings)
+
+
+def with_known_editions(case: Case, settings: Settings) -> Case:
+    """The case plus the editions ``claimcheck watch`` recorded for it (case.toml is never edited)."""
+    from extractors.editions import load_ledger, with_editions
+
+    return with_editions(case, load_ledger(settings, case.id))
 
 
 def run_case_flow(dask: str | None = None):
