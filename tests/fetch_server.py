@@ -78,7 +78,9 @@ class LocalServer:
 
         self._srv = _S(("127.0.0.1", 0), _H)
         self.port = self._srv.server_address[1]
-        self._thread = threading.Thread(target=self._srv.serve_forever, daemon=True)
+        self._closed = False
+        self._thread = threading.Thread(target=self._srv.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True)
         self._thread.start()
 
     # ------------------------------------------------------------------ api
@@ -109,6 +111,9 @@ class LocalServer:
         return [h for h in self.hits if h.path == path]
 
     def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         self._srv.shutdown()
         self._srv.server_close()
 
@@ -186,3 +191,34 @@ REPORT_TEXT = [
     "This paragraph exists so that the document carries more than a token amount of text, which is "
     "what a parser and a reviewer would expect from a real report rather than an error page.",
 ]
+
+
+# ---------------------------------------------------------------------- pytest fixtures (import them in test modules)
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def server():
+    srv = LocalServer()
+    yield srv
+    srv.close()
+
+
+def fast_settings(tmp_path, **changes):
+    """Settings with small timeouts so failure cases take well under a second."""
+    from extractors.settings import Settings
+
+    base = dict(
+        store_dir=tmp_path / "store", connect_timeout=1.0, read_timeout=0.5, attempt_deadline=3.0,
+        retries=2, backoff_base=0.01, backoff_max=2.0, per_host_concurrency=4, per_host_delay=0.0,
+        max_redirects=5, allow_private_addresses=True, contact="fetch-tests@example.org",
+    )
+    base.update(changes)
+    return Settings(**base)
+
+
+def spec(id_: str, url: str | None = None, **kw):
+    from extractors.model import SourceSpec
+
+    return SourceSpec(id=id_, title=id_, publisher="test", kind="report", url=url, **kw)
