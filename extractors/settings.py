@@ -39,7 +39,10 @@ class Settings:
     max_bytes: int = 100 * 1024 * 1024
     max_decompressed_bytes: int = 200 * 1024 * 1024
     archive_fallback: bool = False
+    # last mirror when archive_fallback is on; {url} and {timestamp} (UTC, YYYYMMDDhhmmss) are filled in
+    archive_url: str = "https://web.archive.org/web/{timestamp}id_/{url}"
     allow_private_addresses: bool = False  # tests set this for 127.0.0.1
+    allowed_networks: str = ""  # comma-separated CIDRs reachable even when private, e.g. "10.8.0.0/16"
     allow_paths_outside_case: bool = False
     offline: bool = False
     # --- parsing
