@@ -14,6 +14,22 @@ def _env_bool(v: str) -> bool:
     return v.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _coerce(annotation, raw):
+    """Convert an environment string (or a JSON flow parameter) to the field's type."""
+    typ = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", str(annotation))
+    if "Path" in typ:
+        return Path(raw)
+    if not isinstance(raw, str):
+        return raw
+    if typ == "bool":
+        return _env_bool(raw)
+    if typ == "int":
+        return int(raw)
+    if typ == "float":
+        return float(raw)
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     # --- where things live
@@ -55,21 +71,15 @@ class Settings:
         values: dict = {}
         for f in fields(cls):
             key = "CLAIMCHECK_" + f.name.upper()
-            if key not in env:
+            if key in env:
+                values[f.name] = _coerce(f.type, env[key])
+        known = {f.name: f.type for f in fields(cls)}
+        for name, value in overrides.items():
+            if value is None:
                 continue
-            raw = env[key]
-            typ = f.type if isinstance(f.type, str) else f.type.__name__
-            if "Path" in typ:
-                values[f.name] = Path(raw)
-            elif typ == "bool":
-                values[f.name] = _env_bool(raw)
-            elif typ == "int":
-                values[f.name] = int(raw)
-            elif typ == "float":
-                values[f.name] = float(raw)
-            else:
-                values[f.name] = raw
-        values.update({k: v for k, v in overrides.items() if v is not None})
+            if name not in known:
+                raise TypeError(f"unknown setting {name!r}")
+            values[name] = _coerce(known[name], value)
         return cls(**values)
 
     def with_(self, **changes) -> "Settings":
