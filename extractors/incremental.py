@@ -276,7 +276,8 @@ def record_fetch(ledger: Ledger, docs: list, previous: dict[str, str | None]) ->
     """Fetch's line in the ledger.
 
     ``reused``: the server answered 304 Not Modified to a conditional request,
-    so nothing was downloaded; ``computed``: the bytes were downloaded or read.
+    so nothing was downloaded (or a local file still has the bytes of the last
+    run); ``computed``: the bytes were downloaded or are new.
     ``changed`` lists the sources whose sha256 differs from the previous run
     (new sources included); ``failed`` those that could not be fetched.
     """
@@ -287,7 +288,9 @@ def record_fetch(ledger: Ledger, docs: list, previous: dict[str, str | None]) ->
         if d.status != "ok":
             entry["failed"].append(d.source_id)
             continue
-        ledger.record("fetch", d.source_id, reused=d.http_status == 304)
+        # 304: the server confirmed our copy; a local file (no HTTP) with the same bytes
+        not_new = d.http_status == 304 or (d.http_status is None and previous.get(d.source_id) == d.sha256)
+        ledger.record("fetch", d.source_id, reused=not_new)
         if previous.get(d.source_id) != d.sha256:
             entry["changed"].append(d.source_id)
     entry["changed"].sort()
