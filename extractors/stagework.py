@@ -159,9 +159,8 @@ def match_source(case: Case, claims: list[Claim], claims_fp: str, doc: DocumentR
         rows = match_claims(case, claims, one, res["nlp"], res["gaz"])
         return [r for r in rows if r.source_id == doc.source_id]
 
-    # a source that failed to fetch may come back next run: do not keep its rows
-    return cached(ResultCache.for_settings(settings), "match", key, compute,
-                  store=lambda _rows: doc.status == "ok")
+    # a failed source's key holds its status and error: when it comes back, the key changes
+    return cached(ResultCache.for_settings(settings), "match", key, compute)
 
 
 __all__ = ["analyse_document", "claims_fingerprint", "extract_article_claims", "lookup_nlp",
