@@ -114,9 +114,12 @@ def test_reruns_reuse_everything_and_touching_one_source_reprocesses_only_it(
 
     # the publisher edits one page: only that source is fetched anew and re-processed
     page = docs / "uk-osce-statement.html"
-    page.write_text(page.read_text(encoding="utf-8").replace(
-        "</body>", "<p>The Mission also reported that a memorial was unveiled in Banjska "
-                   "in September 2025.</p></body>"), encoding="utf-8")
+    html = page.read_text(encoding="utf-8")
+    anchor = "<p>Thank you, Mr Chair."
+    assert anchor in html
+    page.write_text(html.replace(anchor, "<p>The Mission also reported that a memorial to the "
+                                         "police officer killed in Banjska was unveiled in "
+                                         "September 2025.</p>\n      " + anchor), encoding="utf-8")
     future = time.time() + 5
     os.utime(page, (future, future))
     third = _run(case_dir, tmp_path)
@@ -203,7 +206,10 @@ def _edition_pdf(path: Path) -> None:
 def test_watch_finds_a_new_edition_and_lists_its_new_banjska_mention(tmp_path, serve_dir, prefect_harness):
     from extractors.editions import ledger_path
     from extractors.settings import Settings
-    from flows.watch import watch
+    from flows.watch import watch_case
+
+    def watch(case_dir, settings):
+        return watch_case(case_dir, overrides=_overrides(tmp_path))
 
     docs = tmp_path / "docs"
     shutil.copytree(MINI / "docs", docs)
