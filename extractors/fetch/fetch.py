@@ -105,10 +105,13 @@ def _offline(spec: SourceSpec, store: RawStore) -> DocumentRow:
 def _online(spec: SourceSpec, case_root: Path, store: RawStore, settings: Settings,
             fetcher: Fetcher | None) -> DocumentRow:
     failures: list[str] = []  # one readable line per candidate that failed
+    statuses: dict[str, int] = {}  # last HTTP status answered per candidate url
     weak: tuple[str, HttpResult, str, list[str]] | None = None  # label, result, format, warnings
     latest = store.latest(spec.id)
 
     def on_failure(url: str, final_url: str | None, status: int | None, error: str) -> None:
+        if status is not None:
+            statuses[url] = status
         store.record_attempt(DocumentRow(source_id=spec.id, url=url, final_url=final_url, status="failed",
                                          http_status=status, fetched_at=utcnow(), error=error))
 
@@ -176,7 +179,8 @@ def _online(spec: SourceSpec, case_root: Path, store: RawStore, settings: Settin
 
     if not failures:
         failures.append("no url, mirrors or path in case.toml")
-    return _failed(spec, store, failures)
+    primary = spec.url or next(iter(statuses), None)
+    return _failed(spec, store, failures, http_status=statuses.get(primary) if primary else None)
 
 
 def _store_result(spec: SourceSpec, store: RawStore, label: str, res: HttpResult, fmt: str,
@@ -224,13 +228,14 @@ def _done(store: RawStore, row: DocumentRow, failures: list[str], recorded: bool
     return row
 
 
-def _failed(spec: SourceSpec, store: RawStore, failures: list[str]) -> DocumentRow:
+def _failed(spec: SourceSpec, store: RawStore, failures: list[str],
+            http_status: int | None = None) -> DocumentRow:
     first, rest = failures[0], failures[1:]
     error = first
     if rest:
         error += f"; {len(rest)} other candidate{'s' if len(rest) > 1 else ''} tried: " + " | ".join(rest)
     row = DocumentRow(source_id=spec.id, url=spec.url or spec.path, status="failed", fetched_at=utcnow(),
-                      error=error)
+                      http_status=http_status, error=error)
     store.record_attempt(row)
     return row
 
