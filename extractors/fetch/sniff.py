@@ -8,6 +8,7 @@ these and do not decode as text (a ZIP, an image...).
 from __future__ import annotations
 
 import csv
+import io
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -80,19 +81,24 @@ def _is_text(data: bytes) -> bool:
 
 
 def _looks_csv(data: bytes) -> bool:
-    text = data[:HEAD * 4].decode("utf-8", errors="replace")
-    lines = [ln for ln in text.splitlines() if ln.strip()][:20]
-    if len(data) > HEAD * 4 and len(lines) > 1:
-        lines = lines[:-1]  # the last line of a cut sample may be partial
-    if len(lines) < 2:
-        return False
+    """Three or more records with the same number (>= 2) of delimited fields."""
+    sample = data[:HEAD * 4].decode("utf-8", errors="replace")
+    cut = len(data) > HEAD * 4
     try:
-        dialect = csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|")
+        dialect = csv.Sniffer().sniff(sample[:HEAD], delimiters=",;\t|")
     except csv.Error:
         return False
-    rows = list(csv.reader(lines, dialect))
+    try:
+        rows = [r for r in csv.reader(io.StringIO(sample), dialect) if any(c.strip() for c in r)]
+    except csv.Error:
+        return False
+    if cut and len(rows) > 1:
+        rows = rows[:-1]  # the last record of a cut sample may be partial
+    rows = rows[:50]
+    if len(rows) < 3:
+        return False
     widths = {len(r) for r in rows}
-    return min(widths) >= 2 and len(widths) <= 2
+    return len(widths) == 1 and widths.pop() >= 2
 
 
 def sniff(data: bytes, content_type_header: str | None = None, url: str | None = None) -> str:
@@ -108,9 +114,7 @@ def sniff(data: bytes, content_type_header: str | None = None, url: str | None =
         return "binary"
     if declared == "csv" or _looks_csv(data):
         return "csv"
-    if declared in ("pdf", "html", "xml"):
-        return "text"  # text bytes under a structured label: trust the bytes
-    return "text"
+    return "text"  # includes text bytes labelled pdf/html/xml: the bytes are trusted
 
 
 # --------------------------------------------------------------------------- checks on the bytes
