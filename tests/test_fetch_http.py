@@ -6,6 +6,7 @@ import hashlib
 import socket
 import threading
 import time
+import tracemalloc
 
 import pytest
 
@@ -217,8 +218,14 @@ def test_gzip_bomb_is_capped(server, env):
     bomb = gzip.compress(b"\0" * (20 * 1024 * 1024), compresslevel=9)
     assert len(bomb) < 100_000
     url = server.static("/bomb.csv", bomb, headers={"Content-Type": "text/csv", "Content-Encoding": "gzip"})
-    row = run(env, spec("bomb", url), max_decompressed_bytes=1_000_000)
+    tracemalloc.start()
+    try:
+        row = run(env, spec("bomb", url), max_decompressed_bytes=1_000_000)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
     assert row.status == "failed" and "max_decompressed_bytes=1000000" in row.error
+    assert peak < 8 * 1024 * 1024  # stopped at the cap, never inflated the 20 MB
     assert len(server.hits_for("/bomb.csv")) == 1
 
 

@@ -307,7 +307,22 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
+def _tls_failure(exc: BaseException) -> ssl.SSLError | None:
+    seen = 0
+    cur: BaseException | None = exc
+    while cur is not None and seen < 8:
+        if isinstance(cur, ssl.SSLError):
+            return cur
+        if "CERTIFICATE_VERIFY_FAILED" in str(cur):
+            return ssl.SSLError(str(cur))
+        cur = cur.__cause__ or cur.__context__
+        seen += 1
+    return None
+
+
 def _retryable(exc: BaseException) -> bool:
+    if _tls_failure(exc) is not None:
+        return False  # a bad certificate does not get better, and is never retried unverified
     if isinstance(exc, RetryableError):
         return True
     if isinstance(exc, FetchError):
@@ -319,6 +334,10 @@ def _retryable(exc: BaseException) -> bool:
 def describe(exc: BaseException) -> str:
     if isinstance(exc, FetchError):
         return str(exc)
+    tls = _tls_failure(exc)
+    if tls is not None:
+        return (f"TLS certificate check failed: {tls}; certificate verification is always on"
+                " (install the site's CA in the system store if you trust it)")
     if isinstance(exc, httpx.ConnectTimeout):
         return "connection timed out"
     if isinstance(exc, httpx.ReadTimeout):
