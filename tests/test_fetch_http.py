@@ -312,7 +312,8 @@ def test_all_candidates_fail_with_an_actionable_error(server, env):
     m1, m2 = server.url("/gone1"), server.static("/m2", b"", 500)
     row = run(env, spec("lost", main, mirrors=(m1, m2)))
     assert row.status == "failed"
-    assert row.error.startswith(f"HTTP 404 from {main}; 2 other candidates tried: mirror 1: HTTP 404 from {m1}")
+    assert row.error.startswith(f"HTTP 404 from {main} (the document moved or was removed")
+    assert f"; 2 mirrors tried: mirror 1: HTTP 404 from {m1}" in row.error
     assert f"mirror 2: HTTP 500 from {m2}" in row.error
 
 
@@ -414,4 +415,4 @@ def test_fetch_all_keeps_order_and_per_host_limits(server, env):
     assert sorted(r.source_id for r in seen) == sorted(s.id for s in specs)
     assert state["max"] == 1
     starts = sorted(h.at for h in server.hits)
-    assert all(b - a >= 0.09 for a, b in zip(starts, starts[1:]))
+    assert len(starts) == 5 and starts[-1] - starts[0] >= 0.35  # 4 gaps of per_host_delay=0.1 (server-side clock)

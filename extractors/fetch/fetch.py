@@ -112,8 +112,10 @@ def _online(spec: SourceSpec, case_root: Path, store: RawStore, settings: Settin
         store.record_attempt(DocumentRow(source_id=spec.id, url=url, final_url=final_url, status="failed",
                                          http_status=status, fetched_at=utcnow(), error=error))
 
-    for label, url in candidate_urls(spec, settings):
+    candidates = candidate_urls(spec, settings)
+    for index, (label, url) in enumerate(candidates):
         assert fetcher is not None
+        more_to_try = index < len(candidates) - 1 or bool(spec.path)
         prefix = "" if label == "url" else f"{label}: "
         try:
             guard.check_scheme(url)
@@ -153,7 +155,7 @@ def _online(spec: SourceSpec, case_root: Path, store: RawStore, settings: Settin
             continue
         fmt = sniff(data, res.content_type, res.final_url)
         warnings = warnings_for(data, fmt, spec.format, res.content_type)
-        if warnings:
+        if warnings and more_to_try:
             if weak is None:
                 weak = (label, res, fmt, warnings)
             sha = store.put_object(data)  # keep the bytes we judged, even if unused
@@ -218,7 +220,7 @@ def _local(spec: SourceSpec, case_root: Path, store: RawStore, settings: Setting
 
 def _done(store: RawStore, row: DocumentRow, failures: list[str], recorded: bool = False) -> DocumentRow:
     if failures:
-        note = "warning: used " + (row.url or "?") + " after: " + " | ".join(failures)
+        note = "warning: used " + (row.url or "?") + "; other candidates: " + " | ".join(failures)
         row.error = f"{row.error}; {note}" if row.error else note
     store.record_attempt(row)
     return row
@@ -228,7 +230,7 @@ def _failed(spec: SourceSpec, store: RawStore, failures: list[str]) -> DocumentR
     first, rest = failures[0], failures[1:]
     error = first
     if rest:
-        error += f"; {len(rest)} other candidate{'s' if len(rest) > 1 else ''} tried: " + " | ".join(rest)
+        error += f"; {len(rest)} mirror{'s' if len(rest) > 1 else ''} tried: " + " | ".join(rest)
     row = DocumentRow(source_id=spec.id, url=spec.url or spec.path, status="failed", fetched_at=utcnow(),
                       error=error)
     store.record_attempt(row)

@@ -38,6 +38,13 @@ from extractors.fetch import guard
 from extractors.settings import Settings
 
 SUCCESS = (200, 203)
+STATUS_HINTS = {
+    404: "the document moved or was removed: find its new URL, add a mirror, or set archive_fallback",
+    410: "the publisher removed the document: add a mirror or set archive_fallback",
+    401: "the site wants a login: add a public mirror or a local `path` copy",
+    403: "the site refuses this client: add a mirror or a local `path` copy",
+    451: "the document is withheld for legal reasons here: add a mirror or a local `path` copy",
+}
 REDIRECTS = (301, 302, 303, 307, 308)
 CHUNK = 64 * 1024
 
@@ -477,7 +484,9 @@ class Fetcher:
                                           " try again later", status=status, final_url=current)
             raise RetryableError(msg, status=status, retry_after=ra, final_url=current)
         if status not in SUCCESS:
-            raise HTTPStatusError(f"HTTP {status} from {current}", status=status, final_url=current)
+            err = HTTPStatusError(f"HTTP {status} from {current}", status=status, final_url=current)
+            err.hint = STATUS_HINTS.get(status, "")
+            raise err
         declared = h.get("content-length")
         if declared and declared.isdigit() and int(declared) > s.max_bytes:
             raise TooLarge(f"Content-Length {declared} exceeds max_bytes={s.max_bytes} ({current})")
