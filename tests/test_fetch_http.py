@@ -416,3 +416,16 @@ def test_fetch_all_keeps_order_and_per_host_limits(server, env):
     assert state["max"] == 1
     starts = sorted(h.at for h in server.hits)
     assert len(starts) == 5 and starts[-1] - starts[0] >= 0.35  # 4 gaps of per_host_delay=0.1 (server-side clock)
+
+
+def test_connection_refused_is_retried_then_reported(env):
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()  # nothing listens there now
+    url = f"http://127.0.0.1:{port}/x.pdf"
+    row = run(env, spec("closed", url), retries=2)
+    _, store, _ = env
+    assert row.status == "failed" and row.error.startswith("cannot connect") and url in row.error
+    assert "after 3 tries" in row.error
+    assert [a["error"].split(":")[0] for a in store.attempts("closed")[:3]] == ["try 1", "try 2", "try 3"]

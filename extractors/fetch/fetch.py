@@ -129,7 +129,8 @@ def _online(spec: SourceSpec, case_root: Path, store: RawStore, settings: Settin
                               last_modified=cond.last_modified if cond else None, on_failure=on_failure)
         except Exception as exc:  # noqa: BLE001 - every try was recorded by on_failure
             text = describe(exc)
-            if url not in text and (getattr(exc, "final_url", None) or "") not in text:
+            final = getattr(exc, "final_url", None)
+            if url not in text and not (final and final in text):
                 text += f" ({url})"
             tries = getattr(exc, "tries", 1)
             if tries > 1:
