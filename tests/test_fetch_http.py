@@ -429,3 +429,17 @@ def test_connection_refused_is_retried_then_reported(env):
     assert row.status == "failed" and row.error.startswith("cannot connect") and url in row.error
     assert "after 3 tries" in row.error
     assert [a["error"].split(":")[0] for a in store.attempts("closed")[:3]] == ["try 1", "try 2", "try 3"]
+
+
+def test_url_first_then_local_path_as_last_resort(server, env):
+    case_root, store, _ = env
+    (case_root / "docs").mkdir()
+    (case_root / "docs" / "copy.pdf").write_bytes(PDF)
+    main = server.url("/gone.pdf")
+    row = run(env, spec("both", main, path="docs/copy.pdf"))
+    assert row.status == "ok" and row.final_url == "file:docs/copy.pdf" and row.sha256 == sha(PDF)
+    assert f"HTTP 404 from {main}" in row.error and row.error.startswith("warning: used docs/copy.pdf")
+    # the case's own copy is preferred to a page that only looks like the document
+    server.static("/login.pdf", make_html("Sign in", ["Please sign in."]), headers={"Content-Type": "text/html"})
+    row = run(env, spec("both2", server.url("/login.pdf"), path="docs/copy.pdf", format="pdf"))
+    assert row.status == "ok" and row.content_type == "pdf" and row.final_url == "file:docs/copy.pdf"

@@ -165,17 +165,17 @@ def _online(spec: SourceSpec, case_root: Path, store: RawStore, settings: Settin
                 content_type=fmt, bytes=len(data), sha256=sha, fetched_at=utcnow(),
                 error=_warn_text(warnings + ["looking for a better candidate"])))
             continue
-        return _done(store, _store_result(spec, store, label, res, fmt, warnings), failures, recorded=False)
+        return _done(store, _store_result(spec, store, label, res, fmt, warnings), failures)
+
+    if spec.path:  # the case's own copy beats a doubtful download
+        try:
+            return _done(store, _local(spec, case_root, store, settings), failures)
+        except FetchError as exc:
+            failures.append(f"path: {exc}")
 
     if weak is not None:
         label, res, fmt, warnings = weak
-        return _done(store, _store_result(spec, store, label, res, fmt, warnings), failures, recorded=False)
-
-    if spec.path:
-        try:
-            return _done(store, _local(spec, case_root, store, settings), failures, recorded=False)
-        except FetchError as exc:
-            failures.append(f"path: {exc}")
+        return _done(store, _store_result(spec, store, label, res, fmt, warnings), failures)
 
     if not failures:
         failures.append("no url, mirrors or path in case.toml")
@@ -219,7 +219,7 @@ def _local(spec: SourceSpec, case_root: Path, store: RawStore, settings: Setting
                        error=_warn_text(warnings))
 
 
-def _done(store: RawStore, row: DocumentRow, failures: list[str], recorded: bool = False) -> DocumentRow:
+def _done(store: RawStore, row: DocumentRow, failures: list[str]) -> DocumentRow:
     if failures:
         note = "warning: used " + (row.url or "?") + "; other candidates: " + " | ".join(failures)
         row.error = f"{row.error}; {note}" if row.error else note
