@@ -443,3 +443,35 @@ def test_url_first_then_local_path_as_last_resort(server, env):
     server.static("/login.pdf", make_html("Sign in", ["Please sign in."]), headers={"Content-Type": "text/html"})
     row = run(env, spec("both2", server.url("/login.pdf"), path="docs/copy.pdf", format="pdf"))
     assert row.status == "ok" and row.content_type == "pdf" and row.final_url == "file:docs/copy.pdf"
+
+
+@pytest.mark.parametrize("raw_deflate", [False, True])
+def test_deflate_body_is_decoded(server, env, raw_deflate):
+    import zlib
+
+    text = make_html("Report page", REPORT_TEXT * 2)
+    c = zlib.compressobj(wbits=-15 if raw_deflate else 15)
+    body = c.compress(text) + c.flush()
+    url = server.static("/page", body, headers={"Content-Type": "text/html", "Content-Encoding": "deflate"})
+    row = run(env, spec("page", url))
+    _, store, _ = env
+    assert row.status == "ok" and store.read(row.sha256) == text
+
+
+def test_unknown_content_encoding_is_refused(server, env):
+    url = server.static("/br", b"\x1b\x00\x00", headers={"Content-Encoding": "br"})
+    row = run(env, spec("br", url))
+    assert row.status == "failed" and "unsupported Content-Encoding 'br'" in row.error
+
+
+def test_retry_after_forms():
+    from email.utils import format_datetime
+    from datetime import datetime, timedelta, timezone
+
+    from extractors.fetch.http import parse_retry_after
+
+    assert parse_retry_after("7") == 7.0
+    assert parse_retry_after(None) is None and parse_retry_after("soon") is None
+    later = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=30), usegmt=True)
+    assert 25 <= parse_retry_after(later) <= 30
+    assert parse_retry_after("Mon, 01 Jan 2001 00:00:00 GMT") == 0.0
