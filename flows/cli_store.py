@@ -80,3 +80,20 @@ def show_cmd(source_id: str = typer.Argument(..., help="Source id from case.toml
                       str(a.get("http_status") or ""), a.get("url") or "", (a.get("sha256") or "")[:16],
                       a.get("error") or "")
         console.print(t)
+
+
+def render_fetch_rows(rows, console: Console | None = None) -> None:
+    """Print the documents rows of a fetch run (for `claimcheck fetch`): one line per source."""
+    console = console or _console()
+    table = Table(title="fetch")
+    for col in ("source_id", "status", "http", "format", "bytes", "sha256", "final_url", "error"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        colour = "green" if r.status == "ok" and not r.error else ("yellow" if r.status == "ok" else "red")
+        table.add_row(r.source_id, f"[{colour}]{r.status}[/{colour}]", str(r.http_status or ""),
+                      r.content_type or "", str(r.bytes or ""), (r.sha256 or "")[:16], r.final_url or "",
+                      r.error or "")
+    console.print(table)
+    ok = sum(r.status == "ok" for r in rows)
+    warned = sum(r.status == "ok" and bool(r.error) for r in rows)
+    console.print(f"{ok}/{len(rows)} fetched ({warned} with warnings), {len(rows) - ok} failed")

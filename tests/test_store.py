@@ -125,3 +125,21 @@ def test_cli_store_list_and_show(tmp_path):
     assert out.exit_code == 1 and "no stored versions" in out.output
     out = runner.invoke(store_app, ["list", "--store", str(tmp_path / "empty")])
     assert out.exit_code == 0 and "no stored documents" in out.output
+
+
+def test_render_fetch_rows():
+    from io import StringIO
+
+    from rich.console import Console
+
+    from flows.cli_store import render_fetch_rows
+
+    buf = StringIO()
+    render_fetch_rows([
+        DocumentRow(source_id="a", status="ok", http_status=200, content_type="pdf", bytes=10, sha256="ab" * 32),
+        DocumentRow(source_id="b", status="ok", http_status=200, content_type="html", error="warning: suspicious"),
+        DocumentRow(source_id="c", status="failed", error="HTTP 404 from https://example.org/c"),
+    ], Console(file=buf, width=200))
+    out = buf.getvalue()
+    assert "HTTP 404 from https://example.org/c" in out and "abababab" in out
+    assert "2/3 fetched (1 with warnings), 1 failed" in out
