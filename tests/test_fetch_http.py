@@ -475,3 +475,9 @@ def test_retry_after_forms():
     later = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=30), usegmt=True)
     assert 25 <= parse_retry_after(later) <= 30
     assert parse_retry_after("Mon, 01 Jan 2001 00:00:00 GMT") == 0.0
+
+
+def test_redirect_to_another_scheme_is_refused(server, env):
+    server.static("/to-file", b"", 302, {"Location": "file:///etc/passwd"})
+    row = run(env, spec("scheme-hop", server.url("/to-file")))
+    assert row.status == "failed" and "scheme 'file'" in row.error and "only http and https" in row.error
