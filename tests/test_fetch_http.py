@@ -481,3 +481,12 @@ def test_redirect_to_another_scheme_is_refused(server, env):
     server.static("/to-file", b"", 302, {"Location": "file:///etc/passwd"})
     row = run(env, spec("scheme-hop", server.url("/to-file")))
     assert row.status == "failed" and "scheme 'file'" in row.error and "only http and https" in row.error
+
+
+def test_waiting_for_a_host_slot_does_not_count_against_the_deadline(server, env):
+    server.route("/q/*", lambda r: r.send(200, make_pdf([r.path]), PDF_HEADERS))
+    specs = [spec(f"q{i}", server.url(f"/q/{i}.pdf")) for i in range(4)]
+    case_root, store, settings = env
+    rows = fetch_all(specs, case_root, store,
+                     settings.with_(per_host_concurrency=1, per_host_delay=0.3, attempt_deadline=0.5))
+    assert [r.status for r in rows] == ["ok"] * 4  # the last one waited ~0.9 s for its turn

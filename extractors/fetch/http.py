@@ -90,10 +90,11 @@ _local = threading.local()
 
 
 @contextmanager
-def attempt_deadline(seconds: float) -> Iterator[None]:
+def attempt_deadline(seconds: float, label: float | None = None) -> Iterator[None]:
+    """Socket reads and writes on this thread must finish within *seconds* from now."""
     previous = getattr(_local, "deadline", None)
     _local.deadline = time.monotonic() + seconds
-    _local.deadline_seconds = seconds
+    _local.deadline_seconds = seconds if label is None else label
     try:
         yield
     finally:
@@ -408,8 +409,7 @@ class Fetcher:
             nonlocal tries
             tries += 1
             try:
-                with attempt_deadline(s.attempt_deadline):
-                    return self._attempt(url, etag, last_modified)
+                return self._attempt(url, etag, last_modified)
             except Exception as exc:  # noqa: BLE001 - reported, then re-raised for tenacity
                 try:
                     exc.tries = tries  # type: ignore[attr-defined]
@@ -441,10 +441,12 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        budget = s.attempt_deadline  # seconds of network time for the whole chain; waiting for a slot is free
         while True:
             guard.check_url(current, s.allow_private_addresses, s.allowed_networks)
             host = (urlsplit(current).hostname or "").lower()
-            with self.limiter.slot(host):
+            with self.limiter.slot(host), attempt_deadline(budget, s.attempt_deadline):
+                hop_started = time.monotonic()
                 request = self.client.build_request("GET", current, headers=headers)
                 response = self.client.send(request, stream=True)
                 try:
@@ -466,6 +468,7 @@ class Fetcher:
                     return self._finish(url, current, chain, response)
                 finally:
                     response.close()
+                    budget -= time.monotonic() - hop_started
 
     def _finish(self, url: str, current: str, chain: list[str], response: httpx.Response) -> HttpResult:
         s = self.settings
