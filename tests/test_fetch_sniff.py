@@ -57,3 +57,14 @@ def test_warnings_on_bad_bytes():
                       "html", "pdf", "text/html")
     assert ws[0].startswith("format mismatch: case.toml declares pdf, the bytes are html (server said text/html)")
     assert "suspicious page" in ws[1] and "error-like title" in ws[1] and "expected pdf" in ws[1]
+
+
+def test_warnings_without_a_declared_format():
+    page = make_html("Kosovo report", REPORT_TEXT * 2)
+    [w] = warnings_for(page, "html", None, "application/pdf")
+    assert w == "format mismatch: server said application/pdf, the bytes are html"
+    [w] = warnings_for(page, "html", None, "text/html", url="https://x.org/files/report.pdf")
+    assert w == "format mismatch: the URL ends in .pdf, the bytes are html"
+    # a CSV served as text/plain, or from a .txt URL, is normal
+    csv = b"a,b\n1,2\n3,4\n5,6\n"
+    assert warnings_for(csv, "csv", None, "text/plain", url="https://x.org/list.txt") == []

@@ -155,7 +155,7 @@ def _online(spec: SourceSpec, case_root: Path, store: RawStore, settings: Settin
             on_failure(url, res.final_url, res.status, failures[-1])
             continue
         fmt = sniff(data, res.content_type, res.final_url)
-        warnings = warnings_for(data, fmt, spec.format, res.content_type)
+        warnings = warnings_for(data, fmt, spec.format, res.content_type, url=res.final_url)
         if warnings and more_to_try:
             if weak is None:
                 weak = (label, res, fmt, warnings)

@@ -154,14 +154,33 @@ def html_title_and_text(data: bytes) -> tuple[str, str]:
     return title, " ".join(text.split())
 
 
+def _contradicts(expected: str, fmt: str) -> bool:
+    """Labels that commonly hide an error page or a wrong file; text vs csv is not one."""
+    if expected == "pdf":
+        return fmt != "pdf"
+    if expected in ("csv", "xml", "text"):
+        return fmt in ("html", "pdf", "binary")
+    if expected == "html":
+        return fmt in ("pdf", "binary")
+    return False
+
+
 def warnings_for(data: bytes, fmt: str, declared_format: str | None,
-                 header_content_type: str | None, rules: SuspicionRules | None = None) -> list[str]:
+                 header_content_type: str | None, rules: SuspicionRules | None = None,
+                 url: str | None = None) -> list[str]:
     """Human-readable warnings about bytes that arrived with a success status."""
     rules = rules or load_rules()
     out: list[str] = []
     if declared_format and declared_format != fmt:
         out.append(f"format mismatch: case.toml declares {declared_format}, the bytes are {fmt}"
                    + (f" (server said {header_content_type})" if header_content_type else ""))
+    elif not declared_format:
+        # no format in case.toml: the server's label and the URL still say what was expected
+        header_fmt, url_fmt = _declared(header_content_type), _from_url(url)
+        if header_fmt and _contradicts(header_fmt, fmt):
+            out.append(f"format mismatch: server said {header_content_type}, the bytes are {fmt}")
+        elif url_fmt and _contradicts(url_fmt, fmt):
+            out.append(f"format mismatch: the URL ends in .{url_fmt}, the bytes are {fmt}")
     if fmt == "pdf":
         if b"%%EOF" not in data[-2048:]:
             out.append("PDF looks truncated: no %%EOF marker near the end")
