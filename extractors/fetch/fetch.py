@@ -97,7 +97,7 @@ def _offline(spec: SourceSpec, store: RawStore) -> DocumentRow:
         return DocumentRow(source_id=spec.id, url=latest.url, status="failed",
                            error=f"offline and the stored copy {latest.sha256[:12]} is unreadable: {exc}")
     warnings = warnings_for(data, latest.content_type or sniff(data), spec.format,
-                            latest.provenance.get("header_content_type"))
+                            latest.provenance.get("header_content_type"), url=latest.final_url)
     return _row_from_version(spec.id, latest, http_status=latest.provenance.get("http_status"),
                              fetched_at=latest.fetched_at, warnings=warnings)
 
@@ -144,7 +144,7 @@ def _online(spec: SourceSpec, case_root: Path, store: RawStore, settings: Settin
                 continue
             data = store.read(cond.sha256)
             warnings = warnings_for(data, cond.content_type or sniff(data), spec.format,
-                                    cond.provenance.get("header_content_type"))
+                                    cond.provenance.get("header_content_type"), url=cond.final_url)
             row = _row_from_version(spec.id, cond, http_status=304, fetched_at=utcnow(), warnings=warnings)
             row.url, row.final_url = url, res.final_url
             return _done(store, row, failures)
@@ -208,7 +208,7 @@ def _local(spec: SourceSpec, case_root: Path, store: RawStore, settings: Setting
     root = case_root.resolve()
     shown = full.relative_to(root).as_posix() if full.is_relative_to(root) else str(full)
     fmt = sniff(data, None, full.name)
-    warnings = warnings_for(data, fmt, spec.format, None)
+    warnings = warnings_for(data, fmt, spec.format, None, url=full.name)
     fetched_at = utcnow()
     version = store.put(spec.id, data, {
         "url": spec.path, "final_url": f"file:{shown}", "content_type": fmt, "fetched_at": fetched_at,

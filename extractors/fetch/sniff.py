@@ -180,7 +180,8 @@ def warnings_for(data: bytes, fmt: str, declared_format: str | None,
         if header_fmt and _contradicts(header_fmt, fmt):
             out.append(f"format mismatch: server said {header_content_type}, the bytes are {fmt}")
         elif url_fmt and _contradicts(url_fmt, fmt):
-            out.append(f"format mismatch: the URL ends in .{url_fmt}, the bytes are {fmt}")
+            ext = urlsplit(url or "").path.rsplit(".", 1)[-1].lower()
+            out.append(f"format mismatch: the URL ends in .{ext}, the bytes are {fmt}")
     if fmt == "pdf":
         if b"%%EOF" not in data[-2048:]:
             out.append("PDF looks truncated: no %%EOF marker near the end")
