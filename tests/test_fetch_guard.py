@@ -114,3 +114,40 @@ def test_untrusted_certificate_fails_and_is_never_retried_unverified(tmp_path):
         assert srv.hits == [] and srv.handshakes == 1  # one handshake, refused; no request was ever sent
     finally:
         srv.close()
+
+
+def test_dns_failures(tmp_path, monkeypatch):
+    """A name that does not exist fails at once; a temporary resolver failure is retried.
+
+    DNS is simulated here (no test may send a query out); the HTTP part is real.
+    """
+    import socket
+
+    real = socket.getaddrinfo
+    calls = {"n": 0}
+
+    def fake(host, *a, **k):
+        if host == "no-such-host.invalid":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        if host == "flaky-dns.test":
+            calls["n"] += 1
+            if calls["n"] == 1:
+                raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+            return real("127.0.0.1", *a, **k)
+        return real(host, *a, **k)
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake)
+    settings = fast_settings(tmp_path, retries=3)
+    store = RawStore(settings.store_dir)
+    row = fetch_source(spec("nx", "http://no-such-host.invalid/report.pdf"), tmp_path, store, settings)
+    assert row.status == "failed" and "cannot resolve host 'no-such-host.invalid'" in row.error
+    assert len(store.attempts("nx")) == 2  # one try + the final row: not retried
+
+    srv = LocalServer()
+    srv.static("/r.pdf", b"%PDF-1.4 ok\n%%EOF\n")
+    try:
+        row = fetch_source(spec("flaky", f"http://flaky-dns.test:{srv.port}/r.pdf"), tmp_path, store, settings)
+        assert row.status == "ok" and calls["n"] >= 2
+        assert "Temporary failure" in store.attempts("flaky")[0]["error"]
+    finally:
+        srv.close()

@@ -331,7 +331,7 @@ def _tls_failure(exc: BaseException) -> ssl.SSLError | None:
 def _retryable(exc: BaseException) -> bool:
     if _tls_failure(exc) is not None:
         return False  # a bad certificate does not get better, and is never retried unverified
-    if isinstance(exc, RetryableError):
+    if isinstance(exc, RetryableError) or getattr(exc, "transient", False):
         return True
     if isinstance(exc, FetchError):
         return False
