@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from charset_normalizer import from_bytes
 
 HEAD = 4096
+HTML_CHECK_BYTES = 2 * 1024 * 1024  # an error page is small; a big page is judged on its start
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|title|meta|div|p|h1|table|script)\b", re.I | re.S)
 _HTML_ANYWHERE = re.compile(rb"<html\b|<!doctype\s+html", re.I)
@@ -186,7 +187,7 @@ def warnings_for(data: bytes, fmt: str, declared_format: str | None,
         if b"%%EOF" not in data[-2048:]:
             out.append("PDF looks truncated: no %%EOF marker near the end")
     if fmt == "html":
-        title, text = html_title_and_text(data)
+        title, text = html_title_and_text(data[:HTML_CHECK_BYTES])  # enough to judge; bounded work
         reasons = []
         for pat in rules.error_title_patterns:
             if title and re.search(pat, title, re.I):
