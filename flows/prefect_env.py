@@ -19,10 +19,15 @@ DEFAULTS = {
     "PREFECT_UI_ENABLED": "false",
     "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
     "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
+    # a loaded 2-core machine can take longer than the default 20 s to start it
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
 }
 
 
 def configure(state_dir: Path) -> None:
     os.environ.setdefault("PREFECT_HOME", str(Path(state_dir) / "prefect"))
+    # Prefect's SQLite database cannot be created in a missing folder, and the
+    # ephemeral server then only fails after its start-up timeout.
+    Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)
