@@ -132,6 +132,7 @@ def deploy(
     run_cron: str = typer.Option("0 5 * * *", "--run-cron", help="Cron for `run` (UTC). '' for none."),
     watch_cron: str = typer.Option("0 6 * * 1", "--watch-cron",
                                    help="Cron for `watch` (UTC; default Mondays 06:00). '' for none."),
+    dask: Optional[str] = DaskOpt,
     apply_only: bool = typer.Option(
         False, "--apply-only", help="Register the deployments and exit, without serving them "
                                     "(they then run only where a `claimcheck deploy` process serves them)."),
@@ -153,6 +154,8 @@ def deploy(
                           "run `prefect server start` and export "
                           "PREFECT_API_URL=http://127.0.0.1:4200/api")
         raise typer.Exit(code=2)
+    if dask:
+        os.environ["CLAIMCHECK_DASK"] = dask  # read by the flows' default task runner
     _cli()._start_prefect(settings)
     from flows.deploy import apply_deployments, build_deployments, deployment_names, serve_deployments
 

@@ -16,7 +16,9 @@ from typing import Any, Callable
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import ThreadPoolTaskRunner  # noqa: F401
+
+from flows.taskrunners import default_task_runner
 
 from extractors.export.manifest import build_manifest, write_manifest
 from extractors.export.tables import load_duckdb, write_table
@@ -163,7 +165,7 @@ def _timed(timings: dict[str, float], name: str, fn: Callable[[], Any]) -> Any:
         timings[name] = round(time.perf_counter() - t0, 3)
 
 
-@flow(name="claimcheck-run", task_runner=ThreadPoolTaskRunner(max_workers=2), log_prints=False)
+@flow(name="claimcheck-run", task_runner=default_task_runner(), log_prints=False)
 def run_case(case_dir: str, out_dir: str | None = None, offline: bool = False,
              overrides: dict[str, Any] | None = None) -> RunResult:
     """Run the whole pipeline on one case and write every table."""

@@ -35,3 +35,15 @@ def make_task_runner(dask: str | None = None):
     from prefect_dask import DaskTaskRunner
 
     return DaskTaskRunner(**parse_dask(dask))
+
+
+def default_task_runner():
+    """The flows' default runner: threads, or Dask when ``CLAIMCHECK_DASK`` is set.
+
+    The variable is what lets served deployments (``claimcheck deploy --dask``)
+    use Dask: the runner starts each flow run in a fresh process that imports
+    the flow module and so builds its task runner from the environment.
+    """
+    import os
+
+    return make_task_runner(os.environ.get("CLAIMCHECK_DASK") or None)

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import ThreadPoolTaskRunner  # noqa: F401
+
+from flows.taskrunners import default_task_runner
 
 from extractors.changes import edition_change, render_markdown, summary_dict, verdict_changes, write_summary
 from extractors.editions import (
@@ -65,7 +67,7 @@ def watch(case_dir: str, settings: Settings) -> WatchResult:
                        summary_json=paths["json"], markdown=md, problems=problems)
 
 
-@flow(name="claimcheck-watch", task_runner=ThreadPoolTaskRunner(max_workers=2), log_prints=False)
+@flow(name="claimcheck-watch", task_runner=default_task_runner(), log_prints=False)
 def watch_case(case_dir: str, out_dir: str | None = None,
                overrides: dict[str, Any] | None = None) -> WatchResult:
     """Find new editions of the case's series, process them, write changes.md."""
