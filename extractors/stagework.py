@@ -55,10 +55,12 @@ def _with_parse_columns(doc: DocumentRow, parsed: ParsedDoc) -> DocumentRow:
 
 
 def lookup_parse(doc: DocumentRow, settings: Settings, versions: Versions
-                 ) -> tuple[DocumentRow, ParsedDoc] | None:
-    """The cached parse of *doc*, or None: lets the flow skip submitting a task."""
+                 ) -> tuple | None:
+    """The cached parse of *doc* as ``(doc, parsed)``, or None: lets the flow skip
+    submitting a task.  A document that was not fetched gives ``(doc, None, None)``:
+    final, nothing to parse and nothing to count."""
     if doc.status != "ok" or not doc.sha256:
-        return None
+        return doc, None, None
     hit, parsed = ResultCache.for_settings(settings).get("parse", _parse_doc_key(doc, versions))
     return (_with_parse_columns(doc, parsed), parsed) if hit else None
 

@@ -201,7 +201,9 @@ def _per_document(ledger: Ledger, stage: str, items: list, lookup: Callable, tas
     for item in items:
         hit = lookup(item, settings, versions)
         if hit is not None:
-            out[key(item)] = (*hit, True)
+            # a lookup gives the task's result without its "reused" flag, or a
+            # complete 3-tuple when there is no work at all (flag None)
+            out[key(item)] = hit if len(hit) == 3 else (*hit, True)
             _reporter.advance(stage, f"{key(item)}: reused")
         else:
             pending.append((item, task.submit(item, settings, versions)))
