@@ -180,7 +180,7 @@ def _print_summary(result) -> None:
     if result.failures:
         console.print(f"[yellow]{len(result.failures)} source(s) unavailable[/] (see documents.csv):")
         for sid, err in result.failures[:50]:
-            console.print(f"  {sid}: {err[:160]}")
+            console.print(f"  {sid}: {err}", no_wrap=True, overflow="ellipsis", markup=False)
 
 
 @app.command()
