@@ -94,11 +94,23 @@ class MentionFinder:
                 start = c.right_edge.i + 1
         end = tok.i + 1
         for c in tok.rights:
-            if c.dep_ == "prep" and c.i == end:
-                end = c.right_edge.i + 1
+            if c.i == end and (c.dep_ == "prep" or (c.dep_ == "acl" and c.tag_ == "VBN")):
+                end = self._right_edge(c) + 1
             else:
                 break
         return start, end
+
+    _STOP = ("relcl", "appos", "punct", "advcl", "parataxis")
+
+    def _right_edge(self, tok: Token) -> int:
+        """Last token of *tok*'s phrase, leaving out relative clauses,
+        appositions and anything after a comma."""
+        edge = tok.i
+        for c in tok.rights:
+            if c.dep_ in self._STOP:
+                break
+            edge = max(edge, self._right_edge(c))
+        return edge
 
     def _cues(self, doc: Doc, start: int, end: int) -> dict[str, object]:
         months: set[str] = set()

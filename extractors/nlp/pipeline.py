@@ -196,7 +196,7 @@ def ruler_patterns(gaz: Gazetteer, tokenizer) -> list[dict[str, Any]]:
         # "Banjska attack", "Banjskë terrorist attack", "Banjska monastery attack"
         {"label": elabel, "id": eid, "pattern": [banj, mods, nouns]},
         # "attack in Banjska", "attack on the Banjska monastery"
-        {"label": elabel, "id": eid, "pattern": [nouns, {"NORM": {"IN": ["in", "at", "on", "near"]}},
+        {"label": elabel, "id": eid, "pattern": [mods, nouns, {"NORM": {"IN": ["in", "at", "on", "near"]}},
                                                  {"NORM": "the", "OP": "?"}, banj]},
         # "Banjska monastery", "monastery of/in Banjska", "manastir Banjska"
         {"label": mlabel, "id": mid, "pattern": [banj, mon]},
