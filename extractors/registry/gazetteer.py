@@ -90,10 +90,19 @@ class Gazetteer:
 
     def key(self, name: str) -> str:
         """Lookup key of a name: folded, inflection removed, punctuation dropped."""
-        words = _WORD.findall(name)
-        if words and fold_str(words[0]) == "the":
-            words = words[1:]
-        return " ".join(self.normalise_word(w) for w in words)
+        out: list[str] = []
+        for chunk in name.split():
+            chunk = chunk.strip("()[],;:'\"“”‘’")
+            if not chunk:
+                continue
+            whole = self.normalise_word(chunk)  # "Mi-35s" -> "mi-35" as one token first
+            if whole != fold_str(chunk):
+                out.extend(_WORD.findall(whole))
+            else:
+                out.extend(self.normalise_word(w) for w in _WORD.findall(chunk))
+        if out and out[0] == "the":
+            out = out[1:]
+        return " ".join(out)
 
     # ----------------------------------------------------------------- lookup
     def lookup(self, name: str) -> str | None:
