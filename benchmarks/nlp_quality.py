@@ -24,9 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extractors.nlp.evaluate import evaluate, load_gold  # noqa: E402
-from extractors.nlp.pipeline import build_nlp  # noqa: E402
-from extractors.settings import Settings  # noqa: E402
+from extractors.nlp.evaluate import evaluate, load_gold
+from extractors.nlp.pipeline import build_nlp
+from extractors.settings import Settings
 
 TARGETS = {"mentions": (0.95, 0.95), "relations": (0.85, 0.70)}
 

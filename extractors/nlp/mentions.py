@@ -51,7 +51,7 @@ class MentionFinder:
         self.gaz = gaz
         ev = gaz.events["event"]
         ind = gaz.events.get("indirect", {})
-        f = lambda xs: {fold_str(x) for x in xs}  # noqa: E731
+        f = lambda xs: {fold_str(x) for x in xs}
         self.event_id = ev["id"]
         self.place_id = ev["place"]
         self.monastery_id = ev["monastery"]

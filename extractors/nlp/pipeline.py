@@ -37,10 +37,6 @@ RULER = "claimcheck_ruler"
 BANJSKA = "claimcheck_banjska"
 OWN_COMPONENTS = (FOLD, RULER, BANJSKA)
 
-if not Doc.has_extension("claimcheck_gazetteer"):
-    Doc.set_extension("claimcheck_gazetteer", default=None)
-
-
 # ----------------------------------------------------------------- components
 
 
@@ -75,7 +71,7 @@ class BanjskaComponent:
         self.place_id = ev["place"]
         self.monastery_id = ev["monastery"]
         look = gaz.events.get("lookalikes", {})
-        f = lambda xs: {fold_str(x) for x in xs}  # noqa: E731
+        f = lambda xs: {fold_str(x) for x in xs}
         self.reject_lower = bool(look.get("reject_lowercase", True))
         self.reject_next = f(look.get("reject_next", []))
         self.reject_prev = f(look.get("reject_prev", []))
@@ -161,10 +157,6 @@ def make_banjska(nlp: Language, name: str, gazetteer_dir: str) -> BanjskaCompone
 
 
 # ------------------------------------------------------------------- patterns
-
-
-def _expand_refs(gaz: Gazetteer, pattern: Any) -> Any:
-    return pattern
 
 
 def ruler_patterns(gaz: Gazetteer, tokenizer) -> list[dict[str, Any]]:

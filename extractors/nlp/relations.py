@@ -64,7 +64,7 @@ class RelationExtractor:
     def __init__(self, gaz: Gazetteer):
         self.gaz = gaz
         cues = gaz.relation_cues
-        f = lambda xs: {fold_str(x) for x in xs}  # noqa: E731
+        f = lambda xs: {fold_str(x) for x in xs}
         mod = cues.get("modality", {})
         self.demand_verbs = f(mod.get("demand_verbs", []))
         self.demand_nouns = f(mod.get("demand_nouns", []))
@@ -106,7 +106,7 @@ class RelationExtractor:
         for c in tok.rights:
             if c.dep_ in ("prt", "prep"):
                 key = f"{lemma} {c.lower_}"
-                if key in self.phrasal and self.phrasal[key]:
+                if self.phrasal.get(key):
                     return self.phrasal[key], c
         if lemma in self.phrasal and not self.phrasal[lemma]:
             return None, None

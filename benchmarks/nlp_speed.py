@@ -1,0 +1,87 @@
+"""Words per second of the whole NLP stage against bare ``nlp.pipe``.
+
+    uv run python benchmarks/nlp_speed.py [--repeat 8] [--batch-size 64]
+
+Text: the bundled article (one passage per paragraph) plus the development
+set sentences, repeated ``--repeat`` times as separate documents.  "Bare" is
+``spacy.load(model).pipe(texts)`` with the model's own components only;
+"stage" is ``extractors.nlp.analyse`` with the pipeline of ``build_nlp``
+(gazetteer fold + EntityRuler + Banjska rules, then mention and relation
+extraction into rows).  Each is timed ``--runs`` times, interleaved, after a
+warm-up; the best run counts.  Target: stage within 1.3x of bare.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import spacy
+
+from extractors.ids import sha256_bytes
+from extractors.nlp import analyse, passages_from_lines
+from extractors.nlp.evaluate import load_gold
+from extractors.nlp.pipeline import build_nlp
+from extractors.settings import Settings
+
+FIX = ROOT / "tests" / "fixtures"
+
+
+def corpus(repeat: int):
+    article = (FIX / "article" / "serbia-after-banjska.txt").read_text(encoding="utf-8")
+    dev = "\n".join(g["text"] for g in load_gold(FIX / "gold" / "nlp_dev.jsonl"))
+    passages = []
+    for i in range(repeat):
+        for name, text in (("article", article), ("dev", dev)):
+            passages += passages_from_lines(f"{name}-{i}", sha256_bytes(f"{name}{i}".encode()), text)
+    return passages
+
+
+def best_of(fn, runs: int = 2) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=8)
+    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--runs", type=int, default=3, help="timed runs of each; the best counts")
+    args = ap.parse_args()
+    model = Settings.from_env().model
+    passages = corpus(args.repeat)
+    texts = [p.text for p in passages]
+    words = sum(len(t.split()) for t in texts)
+    bare = spacy.load(model)
+    nlp = build_nlp(model)
+    list(bare.pipe(texts[:50], batch_size=args.batch_size))
+    analyse(nlp, passages[:50], batch_size=args.batch_size)
+
+    # interleaved, so that load from other processes hits all three alike
+    result: dict = {}
+    tb, ts, tr = [], [], []
+    for _ in range(args.runs):
+        tb.append(best_of(lambda: list(bare.pipe(texts, batch_size=args.batch_size)), 1))
+        ts.append(best_of(lambda: result.__setitem__("r", analyse(nlp, passages, batch_size=args.batch_size)), 1))
+        tr.append(best_of(lambda: list(nlp.pipe(texts, batch_size=args.batch_size)), 1))
+    t_bare, t_stage, t_ruler = min(tb), min(ts), min(tr)
+    m, r = result["r"]
+    print(f"model {model}; {len(passages)} passages, {words} words; batch size {args.batch_size}")
+    print(f"bare nlp.pipe            {words / t_bare:8.0f} words/s  ({t_bare:.2f} s)")
+    print(f"build_nlp pipe only      {words / t_ruler:8.0f} words/s  ({t_ruler:.2f} s)")
+    print(f"whole NLP stage          {words / t_stage:8.0f} words/s  ({t_stage:.2f} s; {len(m)} mentions, {len(r)} relations)")
+    ratio = t_stage / t_bare
+    print(f"stage / bare time ratio  {ratio:8.2f}x  (target <= 1.30: {'met' if ratio <= 1.3 else 'NOT met'})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
