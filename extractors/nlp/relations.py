@@ -86,6 +86,7 @@ class RelationExtractor:
         self.pronouns = f(args.get("pronouns", []))
         self.instrument_preps = {k: fold_str(v) for k, v in args.get("instrument_preps", {}).items()}
         self.compound_link_types = set(args.get("compound_link_types", []))
+        self.complement_required = f(args.get("complement_required", []))
         self.verbs = gaz.verb_classes
         self.phrasal = gaz.phrasal_verbs
 
@@ -339,6 +340,12 @@ class RelationExtractor:
         for verb in doc:
             klass, particle = self._klass(verb)
             if not klass:
+                continue
+            if verb.lemma_.lower() in self.complement_required and not any(
+                c.dep_ in ("xcomp", "ccomp") or (c.dep_ == "prep" and c.lower_ == "for")
+                or (c.dep_ == "advcl" and any(g.lower_ == "to" for g in c.children))
+                for c in verb.children
+            ):
                 continue
             subjects = self._subjects(verb)
             objects = self._objects(verb, klass, particle)
