@@ -79,3 +79,13 @@ def test_lookalikes_are_not_banjska(nlp, text):
 )
 def test_event_village_and_monastery_told_apart(nlp, text, surface, eid):
     assert any(e.text == surface and e.ent_id_ == eid for e in nlp(text).ents)
+
+
+def test_model_comes_from_settings(monkeypatch):
+    from extractors.nlp import nlp_from_settings
+    from extractors.settings import Settings
+
+    assert nlp_from_settings(Settings()) is build_nlp()
+    monkeypatch.setenv("CLAIMCHECK_MODEL", "no_such_model_xyz")
+    with pytest.raises(RegistryError, match="no_such_model_xyz"):
+        nlp_from_settings()

@@ -17,14 +17,14 @@ from spacy.language import Language
 from extractors.ids import stable_id
 from extractors.model import Mention, Passage, Relation
 from extractors.nlp.mentions import AnaphoraState, MentionFinder, MentionHit
-from extractors.nlp.pipeline import build_nlp, gazetteer_of
+from extractors.nlp.pipeline import build_nlp, gazetteer_of, nlp_from_settings
 from extractors.nlp.relations import RelationExtractor, RelationHit
 
 # Bump when extraction logic changes (a cache key of the NLP stage, together
 # with the gazetteer's ``version`` and the model name).
 NLP_VERSION = "nlp.v1"
 
-__all__ = ["NLP_VERSION", "analyse", "build_nlp", "cache_key"]
+__all__ = ["NLP_VERSION", "analyse", "build_nlp", "cache_key", "nlp_from_settings", "passages_from_lines"]
 
 _EXTRACTORS: dict[int, tuple[MentionFinder, RelationExtractor]] = {}
 

@@ -230,6 +230,15 @@ def build_nlp(model: str = DEFAULT_MODEL, gazetteer_dir: Path | None = None) -> 
     return _build(model, str(gaz.directory), gaz.version)
 
 
+def nlp_from_settings(settings=None) -> Language:
+    """``build_nlp`` with the model and gazetteer of *settings* (default:
+    ``Settings.from_env()``, so ``CLAIMCHECK_MODEL`` switches the model)."""
+    from extractors.settings import Settings
+
+    settings = settings or Settings.from_env()
+    return build_nlp(settings.model, settings.gazetteer_dir)
+
+
 def gazetteer_of(nlp: Language) -> Gazetteer:
     """The gazetteer a pipeline built by :func:`build_nlp` was made from."""
     try:
