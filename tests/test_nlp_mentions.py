@@ -107,3 +107,18 @@ def test_anaphora_needs_a_named_event_first(nlp):
     assert _mentions(nlp, "Officials said the attack was planned for months.") == []
     ms = _mentions(nlp, "The Banjska attack shocked Kosovo.\nOfficials said the attack was planned for months.")
     assert [(m.surface, m.kind) for m in ms] == [("Banjska attack", "name"), ("attack", "indirect")]
+
+
+def test_long_passage_is_parsed_in_pieces_with_true_offsets(nlp):
+    from extractors.model import Passage
+    from extractors.nlp import MAX_CHARS
+
+    filler = "Officials met in Brussels to discuss energy policy and trade. " * (MAX_CHARS // 60 + 20)
+    text = filler + "Two years after Banjska, patrols continue. " + filler + "The Banjska monastery reopened."
+    doc_text = "HEADER\n" + text
+    p = Passage(passage_id="p", source_id="long", document_sha256="x", page=3, paragraph=1,
+                char_start=7, char_end=len(doc_text), kind="body", text=text)
+    ms, _ = analyse(nlp, [p], batch_size=4, relations=False)
+    assert [(doc_text[m.char_start : m.char_end], m.canonical) for m in ms] == [
+        ("Banjska", "event:banjska-attack-2023"), ("Banjska monastery", "place:banjska-monastery")]
+    assert all(m.page == 3 for m in ms)

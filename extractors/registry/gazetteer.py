@@ -170,7 +170,8 @@ def _read_entities(path: Path) -> dict[str, Entity]:
 
 def _version(directory: Path) -> str:
     h = hashlib.sha256()
-    for name in sorted(p.name for p in directory.iterdir() if p.is_file()):
+    # every data file; documentation (*.md) does not change extraction
+    for name in sorted(p.name for p in directory.iterdir() if p.is_file() and p.suffix != ".md"):
         h.update(name.encode())
         h.update(b"\0")
         h.update((directory / name).read_bytes())
