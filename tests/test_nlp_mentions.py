@@ -75,6 +75,9 @@ def _mentions(nlp, text) -> list[Mention]:
         ("Serbian media called the Бањска events a rebellion.", "Бањска events", E, "variant"),
         ("The Bajskë attack was condemned in Tirana.", "Bajskë attack", E, "variant"),
         ("Since Banjske, patrols have doubled.", "Banjske", E, "variant"),
+        ("Gunmen attacked the police in the village of Banjska/Banjskë.", "Banjska/Banjskë", "place:banjska", "name"),
+        ("They hid in the Banjska/Banjskë monastery.", "Banjska/Banjskë monastery", "place:banjska-monastery", "name"),
+        ("Serbia must bring the perpetrators of the 24 September attack to justice.", "24 September attack", E, "indirect"),
     ],
 )
 def test_mentions_in_any_spelling_and_indirect(nlp, text, surface, canonical, kind):

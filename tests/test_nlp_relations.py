@@ -58,6 +58,8 @@ def test_article_holds_the_key_relations(article_relations):
         ("The European Parliament urged the Council to list Milan Radoičić.",
          ("org:council-of-the-eu", "sanction", RAD, False, "demanded")),
         ("Milan Radoičić was designated by OFAC under GLOMAG.", ("org:ofac", "sanction", RAD, False, "asserted")),
+        ("Armed men attacked Kosovo Police in Banjska, killing Sergeant Afrim Bunjaku.",
+         ("armed men", "kill", "person:afrim-bunjaku", False, "asserted")),
         ("Serbian paramilitaries killed Sergeant Afrim Bunjaku.",
          ("serbian paramilitaries", "kill", "person:afrim-bunjaku", False, "asserted")),
     ],

@@ -71,6 +71,7 @@ class MentionFinder:
         self.place_words = f(ind.get("place_words", []))
         self.target_ids = set(ind.get("target_ids", []))
         self.target_words = f(ind.get("target_words", []))
+        self.phrase_preps = f(ind.get("phrase_preps", []))
 
     # ------------------------------------------------------------ named
     def _kind(self, span: Span) -> str:
@@ -94,7 +95,7 @@ class MentionFinder:
                 start = c.right_edge.i + 1
         end = tok.i + 1
         for c in tok.rights:
-            if c.i == end and (c.dep_ == "prep" or (c.dep_ == "acl" and c.tag_ == "VBN")):
+            if c.i == end and ((c.dep_ == "prep" and c.norm_ in self.phrase_preps) or (c.dep_ == "acl" and c.tag_ == "VBN")):
                 end = self._right_edge(c) + 1
             else:
                 break
@@ -107,7 +108,7 @@ class MentionFinder:
         appositions and anything after a comma."""
         edge = tok.i
         for c in tok.rights:
-            if c.dep_ in self._STOP:
+            if c.dep_ in self._STOP or (c.dep_ == "prep" and c.norm_ not in self.phrase_preps):
                 break
             edge = max(edge, self._right_edge(c))
         return edge

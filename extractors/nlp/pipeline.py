@@ -122,10 +122,35 @@ class BanjskaComponent:
             return True
         return self.default_bare != "event"
 
+    def _merge_slash_pairs(self, doc: Doc) -> tuple[list[Span], bool]:
+        """"Banjska/Banjskë monastery" -> one span; the id of the richer part
+        (monastery or event over the bare place) wins."""
+        ours = (self.place_id, self.event_id, self.monastery_id)
+        ents = list(doc.ents)
+        out: list[Span] = []
+        merged = False
+        i = 0
+        while i < len(ents):
+            a = ents[i]
+            if (
+                i + 1 < len(ents) and a.ent_id_ in ours and ents[i + 1].ent_id_ in ours
+                and a.end < len(doc) and doc[a.end].text in ("/", "-", "–") and ents[i + 1].start == a.end + 1
+            ):
+                b = ents[i + 1]
+                eid = b.ent_id_ if b.ent_id_ != self.place_id else a.ent_id_
+                label = b.label_ if b.ent_id_ != self.place_id else a.label_
+                out.append(Span(doc, a.start, b.end, label=label, span_id=eid))
+                merged = True
+                i += 2
+                continue
+            out.append(a)
+            i += 1
+        return out, merged
+
     def __call__(self, doc: Doc) -> Doc:
-        changed = False
+        ents_in, changed = self._merge_slash_pairs(doc)
         ents: list[Span] = []
-        for ent in doc.ents:
+        for ent in ents_in:
             eid = ent.ent_id_
             if eid not in (self.place_id, self.event_id, self.monastery_id):
                 ents.append(ent)

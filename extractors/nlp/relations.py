@@ -154,6 +154,8 @@ class RelationExtractor:
             return []
         if self._infinitive_complement(verb):
             return self._controller(verb)
+        if verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.pos_ in ("VERB", "AUX"):
+            return self._subjects(verb.head, depth + 1)  # "attacked the police, killing one officer"
         if verb.dep_ == "xcomp" and verb.head.pos_ == "ADJ" and verb.head.dep_ == "acomp":
             return self._subjects(verb.head.head, depth + 1)
         if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
