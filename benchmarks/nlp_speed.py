@@ -54,6 +54,8 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=8)
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--runs", type=int, default=3, help="timed runs of each; the best counts")
+    ap.add_argument("--n-process", type=int, default=1,
+                    help="also time the stage with this many processes (nlp.pipe n_process) and check equal rows")
     args = ap.parse_args()
     model = Settings.from_env().model
     passages = corpus(args.repeat)
@@ -82,6 +84,13 @@ def main() -> int:
     wr = best["whole NLP stage"][0] / best["bare nlp.pipe"][0]
     cr = best["whole NLP stage"][1] / best["bare nlp.pipe"][1]
     print(f"stage / bare time ratio: wall {wr:.2f}x, CPU {cr:.2f}x  (target <= 1.30 on CPU time: {'met' if cr <= 1.3 else 'NOT met'}; wall time depends on other load)")
+    if args.n_process > 1:
+        out: dict = {}
+        w, _ = timed(lambda: out.__setitem__("r", analyse(nlp, passages, batch_size=args.batch_size,
+                                                         n_process=args.n_process)))
+        same = [x.to_row() for x in out["r"][0]] == [x.to_row() for x in m] and \
+            [x.to_row() for x in out["r"][1]] == [x.to_row() for x in r]
+        print(f"whole NLP stage, {args.n_process} processes: {words / w:.0f} wall words/s; rows identical: {same}")
     return 0
 
 
