@@ -179,6 +179,9 @@ class RelationExtractor:
 
     def _objects(self, verb: Token, klass: str, particle: Token | None) -> list[Token]:
         objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+        dobjs = [c for c in objs if c.dep_ == "dobj"]
+        if len(dobjs) > 1:  # "thanked X for ..., an extraordinary admission": keep the nearest
+            objs = [c for c in objs if c.dep_ != "dobj"] + [min(dobjs, key=lambda c: abs(c.i - verb.i))]
         inst = self.instrument_preps.get(klass)
         if inst:
             with_objs = [g for c in verb.children if c.dep_ == "prep" and c.lower_ == inst
