@@ -229,18 +229,49 @@ def _kind_of(lines: list[Line], body_size: float, page_height: float) -> str:
 # --------------------------------------------------------------------------- headers
 
 
-def _band_key(ln: Line, page_height: float) -> tuple | None:
-    if ln.bottom <= page_height * BAND:
-        band = "top"
-    elif ln.top >= page_height * (1 - BAND):
-        band = "bottom"
-    else:
-        return None
+def _margin_lines(lines: list[Line], page_height: float) -> list[tuple[Line, str]]:
+    """Lines that may be running headers or footers: inside the top or
+    bottom band of the page *and* set apart from the body by a gap larger
+    than ordinary line spacing (a body line that merely starts high on the
+    page is not a header)."""
+    out: list[tuple[Line, str]] = []
+    if not lines:
+        return out
+    top_band = [ln for ln in lines if ln.bottom <= page_height * BAND]
+    body = [ln for ln in lines if ln.bottom > page_height * BAND and ln.top < page_height * (1 - BAND)]
+    bottom_band = [ln for ln in lines if ln.top >= page_height * (1 - BAND)]
+
+    def gap_ok(a: Line, b: Line) -> bool:  # a above b
+        return b.top - a.bottom > 0.6 * max(a.size, b.size)
+
+    # top: walk up from the body; lines glued to the body belong to it
+    below = body[0] if body else (bottom_band[0] if bottom_band else None)
+    keep = []
+    for ln in reversed(top_band):
+        if below is not None and not gap_ok(ln, below) and not keep:
+            below = ln
+            continue
+        keep.append(ln)
+        below = ln
+    out.extend((ln, "top") for ln in keep)
+    above = body[-1] if body else (top_band[-1] if top_band else None)
+    keep = []
+    for ln in bottom_band:
+        if above is not None and not gap_ok(above, ln) and not keep:
+            above = ln
+            continue
+        keep.append(ln)
+        above = ln
+    out.extend((ln, "bottom") for ln in keep)
+    return out
+
+
+def _band_key(ln: Line, band: str) -> tuple:
     return (band, round(ln.top / 4), _DIGITS.sub("#", ln.text.lower()))
 
 
-def _is_page_number(ln: Line, page_height: float) -> bool:
-    return _band_key(ln, page_height) is not None and bool(_PAGE_NO.match(ln.text.strip()))
+def _is_page_number(ln: Line) -> bool:
+    return bool(_PAGE_NO.match(ln.text.strip()))
 
 
 # --------------------------------------------------------------------------- tables
@@ -274,6 +305,7 @@ class _Page:
     lines: list[Line]
     words: list[dict]
     tables: list
+    margins: dict = field(default_factory=dict)
 
 
 def _open(raw: bytes):
@@ -339,20 +371,18 @@ def _assemble(source_id, sha256, pages: list[_Page], body_size: float, warnings,
         if pg.tables:
             pg.words = [w for w in pg.words if not any(_inside(w, bbox) for bbox, _ in pg.tables)]
         pg.lines = _make_lines(pg.words)
-        keys = {k for ln in pg.lines if (k := _band_key(ln, pg.height)) is not None}
-        key_pages.update(keys)
+        pg.margins = {id(ln): _band_key(ln, band) for ln, band in _margin_lines(pg.lines, pg.height)}
+        key_pages.update(set(pg.margins.values()))
     text_pages = sum(1 for pg in pages if pg.lines)
     min_repeat = max(2, int(REPEAT_SHARE * text_pages + 0.999))
     running = {k for k, c in key_pages.items() if c >= min_repeat} if text_pages >= 2 else set()
 
     b = TextBuilder()
-    dropped = 0
     for pg in pages:
         kept = []
         for ln in pg.lines:
-            k = _band_key(ln, pg.height)
-            if (k is not None and k in running) or _is_page_number(ln, pg.height):
-                dropped += 1
+            k = pg.margins.get(id(ln))
+            if k is not None and (k in running or _is_page_number(ln)):
                 continue
             kept.append(ln)
         for para in _page_paragraphs(kept, pg, body_size):
@@ -437,6 +467,13 @@ def _page_paragraphs(lines: list[Line], pg: _Page, body_size: float) -> list[Par
             groups = [[ln for ln in run if ln.col == c] for c in range(ncols)]  # type: ignore[union-attr]
         for g in groups:
             for para_lines in _split_paragraphs(g, body_size):  # type: ignore[arg-type]
-                out.append(Para(para_lines, _kind_of(para_lines, body_size, pg.height), pg.number))
+                kind = _kind_of(para_lines, body_size, pg.height)
+                if kind == "footnote" and out and out[-1].kind == "footnote" and not _FOOTNOTE_MARK.match(para_lines[0].text):
+                    out[-1].lines.extend(para_lines)  # a footnote's second line
+                    continue
+                out.append(Para(para_lines, kind, pg.number))
         i = j
     return out
+
+
+_FOOTNOTE_MARK = re.compile(r"^(?:\d{1,3}|[*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+|\(\d{1,3}\)|\[\d{1,3}\])[\s.)]")
