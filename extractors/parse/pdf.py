@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pdfplumber
 from pdfplumber.utils import cluster_objects
+from pdfplumber.utils.text import WordExtractor
 
 from extractors.errors import ParseError
 from extractors.model import ParsedDoc
@@ -71,8 +72,36 @@ class Line:
             x1=max(w["x1"] for w in words),
             size=statistics.median(sizes),
             bold=nbold > 0.6 * nchars,
-            text=" ".join(w["text"] for w in words),
+            text=_join_words(words),
         )
+
+    @property
+    def cells(self) -> list[str]:
+        """The line cut where words are far apart (table cells)."""
+        out, cur, prev = [], [], None
+        for w in self.words:
+            if prev is not None and w["x0"] - prev["x1"] > max(2.0 * self.size, 14.0):
+                out.append(_join_words(cur))
+                cur = []
+            cur.append(w)
+            prev = w
+        if cur:
+            out.append(_join_words(cur))
+        return out
+
+
+def _join_words(words: list[dict]) -> str:
+    """Words of one line; no space where pdfplumber split a word only
+    because the font changed (``DARPA‐BAA``, a superscript marker)."""
+    out = ""
+    prev = None
+    for w in words:
+        if prev is not None:
+            gap = w["x0"] - prev["x1"]
+            out += "" if gap < 0.12 * min(w["size"], prev["size"]) else " "
+        out += w["text"]
+        prev = w
+    return out
 
 
 def _is_bold(fontname: str) -> bool:
@@ -158,7 +187,7 @@ class Para:
 
     def text(self) -> str:
         if self.kind == "table":
-            return "\n".join(ln.text for ln in self.lines)
+            return "\n".join(" | ".join(ln.cells) if ln.words else ln.text for ln in self.lines)
         out = ""
         for ln in self.lines:
             t = ln.text
@@ -196,6 +225,12 @@ def _split_paragraphs(lines: list[Line], body_size: float) -> list[list[Line]]:
     pitch = statistics.median(pitches) if pitches else 1.25 * body_size
     paras: list[list[Line]] = [[lines[0]]]
     for prev, ln in zip(lines, lines[1:]):
+        if _is_row(ln) != _is_row(prev) or (_is_row(ln) and ln.top - prev.bottom > 2.5 * ln.size):
+            paras.append([ln])
+            continue
+        if _is_row(ln):
+            paras[-1].append(ln)
+            continue
         size = max(ln.size, 1.0)
         gap = ln.top - prev.top
         new = False
@@ -214,7 +249,14 @@ def _split_paragraphs(lines: list[Line], body_size: float) -> list[list[Line]]:
     return paras
 
 
+def _is_row(ln: Line) -> bool:
+    """A line of an unruled table: three or more cells set far apart."""
+    return len(ln.cells) >= 3
+
+
 def _kind_of(lines: list[Line], body_size: float, page_height: float) -> str:
+    if len(lines) >= 2 and all(_is_row(ln) for ln in lines):
+        return "table"
     size = statistics.median([ln.size for ln in lines])
     text = " ".join(ln.text for ln in lines)
     if size >= body_size * 1.15 and len(text) < 250:
@@ -284,8 +326,12 @@ def _tables(page) -> list[tuple[tuple[float, float, float, float], list[str]]]:
         return []
     out = []
     for t in page.find_tables():
+        data = t.extract()
+        multi = sum(1 for row in data for c in row if c and c.count("\n") >= 3)
+        if multi:
+            continue  # a frame drawn around running text, not a grid
         rows = []
-        for row in t.extract():
+        for row in data:
             cells = [" ".join((c or "").split()) for c in row]
             if any(cells):
                 rows.append(" | ".join(cells))
@@ -306,6 +352,37 @@ class _Page:
     words: list[dict]
     tables: list
     margins: dict = field(default_factory=dict)
+
+
+_WORDS = WordExtractor(extra_attrs=["size", "fontname"])
+
+
+def _page_words(page) -> tuple[list[dict], bool]:
+    """Words of *page* with size and font name.  When most characters run
+    sideways (``/Rotate 90`` pages, landscape tables) the page is turned so
+    they read left to right; otherwise sideways words (margin notes,
+    watermarks) are dropped."""
+    chars = page.chars
+    if not chars:
+        return [], False
+    sideways = sum(1 for c in chars if not c.get("upright", True))
+    if sideways <= len(chars) / 2:
+        words = _WORDS.extract_words([c for c in chars if c.get("upright", True)])
+        return words, False
+    width = float(page.width)
+    turned = []
+    for c in chars:
+        if c.get("upright", True):
+            continue
+        m = c.get("matrix") or (0, -1, 1, 0, 0, 0)
+        # glyph "up" along +x: lines further right are read first
+        if m[1] < 0:
+            x0, x1, top, bottom = c["top"], c["bottom"], width - c["x1"], width - c["x0"]
+        else:
+            x0, x1, top, bottom = float(page.height) - c["bottom"], float(page.height) - c["top"], c["x0"], c["x1"]
+        turned.append({**c, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top, "upright": True, "width": x1 - x0, "height": bottom - top})
+    turned.sort(key=lambda c: (round(c["top"]), c["x0"]))
+    return _WORDS.extract_words(turned), True
 
 
 def _open(raw: bytes):
@@ -343,15 +420,16 @@ def parse_pdf(source_id: str, sha256: str, raw: bytes) -> ParsedDoc:
         size_counter: Counter = Counter()
         for i, page in enumerate(pdf.pages, start=1):
             try:
-                words = page.extract_words(extra_attrs=["size", "fontname"])
-                tables = _tables(page) if words else []
+                words, rotated = _page_words(page)
+                tables = _tables(page) if words and not rotated else []
             except Exception as exc:  # one bad page must not sink the document
                 warnings.append(f"page {i}: {type(exc).__name__}: {str(exc)[:200]}")
                 words, tables = [], []
             words = [w for w in words if w["text"].strip()]
             for w in words:
                 size_counter[round(w["size"] * 2) / 2] += len(w["text"])
-            pages.append(_Page(i, float(page.height), float(page.width), [], words, tables))
+            w_, h_ = (float(page.height), float(page.width)) if rotated else (float(page.width), float(page.height))
+            pages.append(_Page(i, h_, w_, [], words, tables))
             page.flush_cache()
         if not size_counter:
             if warnings and len(warnings) == npages:
