@@ -100,3 +100,20 @@ def test_sanctions_cache_key_follows_the_layout():
     assert parser_version("csv", (fix / "ofac-sdn-excerpt.csv").read_bytes()) == "ofac-sdn.v1"
     assert parser_version("csv", (fix / "uk-ofsi-conlist-2022format.SYNTHETIC.csv").read_bytes()) == "uk-sanctions.v1"
     assert parser_version("text") == "text.v1"
+
+
+def test_document_fields_fill_a_documents_row(report_raw):
+    from dataclasses import replace
+
+    from extractors.model import DocumentRow
+    from extractors.parse import document_fields
+
+    row = DocumentRow(source_id="src", status="ok", sha256="abc", content_type="pdf")
+    doc = parse_document("src", "abc", report_raw, "pdf")
+    done = replace(row, **document_fields(doc))
+    assert (done.status, done.parser, done.pages, done.chars, done.language) == ("ok", "pdfplumber.v1", 1, len(doc.text), "en")
+    try:
+        parse_document("src", "abc", gen.image_only_pdf(), "pdf")
+    except ParseError as exc:
+        failed = replace(row, **document_fields(error=exc))
+    assert failed.status == "failed" and failed.error.startswith("no text layer (scanned PDF?)")

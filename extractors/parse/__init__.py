@@ -20,6 +20,7 @@ from . import cache as _cache
 
 __all__ = [
     "PARSERS",
+    "document_fields",
     "parse_cached",
     "parse_document",
     "parse_isolated",
@@ -101,3 +102,29 @@ def parse_cached(source_id: str, sha256: str, raw: bytes, fmt: str, settings: Se
         raise
     _cache.store_doc(path, doc)
     return doc
+
+
+def document_fields(doc: ParsedDoc | None = None, error: BaseException | None = None) -> dict:
+    """The parse half of a ``documents`` row: ``status``, ``parser``,
+    ``pages``, ``chars``, ``language`` and ``error``.  Use with
+    ``dataclasses.replace(row, **document_fields(doc))`` or, when the parse
+    failed, ``document_fields(error=exc)`` (status ``failed``)."""
+    if doc is not None:
+        return {
+            "status": "ok",
+            "parser": doc.parser,
+            "pages": doc.pages,
+            "chars": len(doc.text),
+            "language": doc.language,
+            "error": None,
+        }
+    if error is None:
+        raise ValueError("document_fields needs a ParsedDoc or an error")
+    return {
+        "status": "failed",
+        "parser": None,
+        "pages": None,
+        "chars": None,
+        "language": None,
+        "error": str(error),
+    }
