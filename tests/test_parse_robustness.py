@@ -47,6 +47,9 @@ def test_scotus_transcript():
     _check_offsets(doc)
     assert doc.pages == 1
     assert "SUPREME COURT OF THE UNITED STATES" in doc.text
+    # the margin line numbers 1..25 are not read into the text
+    assert "1 IN THE SUPREME" not in doc.text
+    assert "Washington, D.C." in doc.text and "10 Tuesday" not in doc.text
 
 
 def test_senate_table_kept_as_rows():

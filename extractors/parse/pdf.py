@@ -448,7 +448,7 @@ def _assemble(source_id, sha256, pages: list[_Page], body_size: float, warnings,
         # words inside tables are read from the table, not as prose
         if pg.tables:
             pg.words = [w for w in pg.words if not any(_inside(w, bbox) for bbox, _ in pg.tables)]
-        pg.lines = _make_lines(pg.words)
+        pg.lines = _strip_line_numbers(_make_lines(pg.words))
         pg.margins = {id(ln): _band_key(ln, band) for ln, band in _margin_lines(pg.lines, pg.height)}
         key_pages.update(set(pg.margins.values()))
     text_pages = sum(1 for pg in pages if pg.lines)
@@ -485,6 +485,36 @@ def _assemble(source_id, sha256, pages: list[_Page], body_size: float, warnings,
         title=title,
         warnings=warnings,
     )
+
+
+def _strip_line_numbers(lines: list[Line]) -> list[Line]:
+    """Drop margin line numbers (transcripts, bills): a run of at least 8
+    lines starting with an increasing small integer set at the same x."""
+    cands = [
+        (i, ln) for i, ln in enumerate(lines)
+        if ln.words and ln.words[0]["text"].isdigit() and len(ln.words[0]["text"]) <= 3
+    ]
+    if len(cands) < 8:
+        return lines
+    x1s = sorted(ln.words[0]["x1"] for _, ln in cands)
+    mid = x1s[len(x1s) // 2]
+    same = [(i, ln) for i, ln in cands if abs(ln.words[0]["x1"] - mid) <= 3]
+    nums = [int(ln.words[0]["text"]) for _, ln in same]
+    rising = sum(1 for a, b in zip(nums, nums[1:]) if b == a + 1)
+    if len(same) < 8 or rising < 0.7 * (len(same) - 1):
+        return lines
+    # the numbers must stand apart from the text they label
+    if any(len(ln.words) > 1 and ln.words[1]["x0"] - ln.words[0]["x1"] < ln.size for _, ln in same):
+        return lines
+    drop = {i for i, _ in same}
+    out = []
+    for i, ln in enumerate(lines):
+        if i in drop:
+            if len(ln.words) > 1:
+                out.append(Line.of(ln.words[1:]))
+            continue
+        out.append(ln)
+    return out
 
 
 def _inside(w: dict, bbox) -> bool:
