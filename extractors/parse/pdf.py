@@ -6,7 +6,8 @@ size) in reading order.  Running headers and footers (lines that repeat at
 the same place on many pages, and bare page numbers) are dropped before
 paragraphs are built; words hyphenated at a line end are joined; small-print
 paragraphs at the foot of a page are kept as ``footnote``; ruled tables are
-kept as text rows (cells joined with `` | ``) of kind ``table``.
+kept as text rows (cells joined with `` | ``) of kind ``table``: a run of
+lines whose words fall into three or more widely spaced cells.
 """
 from __future__ import annotations
 
@@ -29,10 +30,11 @@ from .lang import detect_language
 
 PARSER_ID = "pdfplumber.v1"
 
-# A line in the top or bottom band of a page that repeats (digits ignored) at
-# the same height on at least this share of pages is a running header/footer.
+# A line in the top or bottom band of a page, set apart from the body, whose
+# text (digits ignored) repeats on at least this share of the pages (and on
+# 2 pages, 3 from 6 pages up) is a running header or footer.
 BAND = 0.12
-REPEAT_SHARE = 0.4
+REPEAT_SHARE = 0.25
 _PAGE_NO = re.compile(
     r"^(?:(?:page|p\.|seite|strana|faqe|стр\.?|страна)\s*)?[-–—(\[]?\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*[-–—)\]]?"
     r"(?:\s*(?:of|/|von|od|из)\s*\d{1,4})?$",
@@ -309,7 +311,9 @@ def _margin_lines(lines: list[Line], page_height: float) -> list[tuple[Line, str
 
 
 def _band_key(ln: Line, band: str) -> tuple:
-    return (band, round(ln.top / 4), _DIGITS.sub("#", ln.text.lower()))
+    # the text (digits ignored) and the band, not the exact height: pages of
+    # one document may differ in size (letter and legal) and shift the header
+    return (band, _DIGITS.sub("#", " ".join(ln.text.lower().split())))
 
 
 def _is_page_number(ln: Line) -> bool:
@@ -319,10 +323,17 @@ def _is_page_number(ln: Line) -> bool:
 # --------------------------------------------------------------------------- tables
 
 
+# pdfplumber's ruled-table finder costs about as much as reading the page
+# again on table-heavy pages (it filters every character for every cell), and
+# the line-based row detection (``Line.cells``) already keeps tables as rows;
+# so it is off unless asked for.
+RULED_TABLES = False
+
+
 def _tables(page) -> list[tuple[tuple[float, float, float, float], list[str]]]:
-    """Ruled tables on *page*: (bbox, rows as text).  Only looked for when the
-    page draws enough lines or rectangles to hold one."""
-    if len(page.lines) + len(page.rects) < 4:
+    """Ruled tables on *page*: (bbox, rows as text).  Only looked for when
+    RULED_TABLES is on and the page draws enough lines or rectangles."""
+    if not RULED_TABLES or len(page.lines) + len(page.rects) < 4:
         return []
     out = []
     for t in page.find_tables():
@@ -452,7 +463,7 @@ def _assemble(source_id, sha256, pages: list[_Page], body_size: float, warnings,
         pg.margins = {id(ln): _band_key(ln, band) for ln, band in _margin_lines(pg.lines, pg.height)}
         key_pages.update(set(pg.margins.values()))
     text_pages = sum(1 for pg in pages if pg.lines)
-    min_repeat = max(2, int(REPEAT_SHARE * text_pages + 0.999))
+    min_repeat = max(2 if text_pages < 6 else 3, int(REPEAT_SHARE * text_pages + 0.999))
     running = {k for k, c in key_pages.items() if c >= min_repeat} if text_pages >= 2 else set()
 
     b = TextBuilder()
