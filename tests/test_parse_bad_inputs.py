@@ -92,3 +92,14 @@ def test_csv_with_missing_column(tmp_path):
 def test_unknown_format():
     with pytest.raises(ParseError, match="no parser for format 'docx'"):
         parse_document("s", "sha", b"PK\x03\x04", "docx")
+
+
+def test_xml_formats():
+    xhtml = (FIX / "html" / "article-with-boilerplate.html").read_bytes().replace(
+        b"<!DOCTYPE html>", b'<?xml version="1.0" encoding="utf-8"?>'
+    )
+    doc = parse_document("s", "sha", xhtml, "xml")
+    assert doc.parser == "trafilatura.v1" and "eleven villages" in doc.text
+    with pytest.raises(ParseError, match="XML documents other than XHTML are not supported") as exc:
+        parse_document("s", "sha", b'<?xml version="1.0"?><sdnList><sdnEntry/></sdnList>', "xml")
+    assert "CSV edition" in exc.value.hint

@@ -103,3 +103,7 @@ def test_parse_is_deterministic():
     a = parse_document("s", "h", raw, "pdf")
     b = parse_document("s", "h", raw, "pdf")
     assert a.text == b.text and [p.passage_id for p in a.passages] == [p.passage_id for p in b.passages]
+
+
+def test_title_from_first_heading(report):
+    assert report.title == "Northern Kosovo after the attack"

@@ -43,12 +43,19 @@ def _parse_fn(fmt: str) -> Callable[[str, str, bytes], ParsedDoc]:
     return getattr(import_module(f"{__name__}.{mod}"), fn)
 
 
+def _looks_like_xhtml(raw: bytes | None) -> bool:
+    head = (raw or b"")[:2048].lower()
+    return b"<html" in head or b"xhtml" in head
+
+
 def parser_version(fmt: str, raw: bytes | None = None) -> str:
     """Versioned id of the parser for *fmt*: ``"pdfplumber.v1"`` for pdf.
 
     For HTML both the trafilatura and the fallback ids are included (either may
     produce the text); for CSV, *raw* picks the OFAC or UK parser.  The value
     is the cache key: bumping a parser's version re-parses its documents."""
+    if fmt == "xml" and _looks_like_xhtml(raw):
+        fmt = "html"
     if fmt not in PARSERS:
         raise ParseError(f"no parser for format {fmt!r}", hint=f"supported formats: {', '.join(PARSERS)}")
     if fmt == "csv":
@@ -62,6 +69,13 @@ def parse_document(source_id: str, sha256: str, raw: bytes, fmt: str, settings: 
     """Parse *raw* (format *fmt*: pdf | html | csv | xml | text) in this process.
 
     Raises :class:`ParseError` with a clear message for a bad document."""
+    if fmt == "xml" and _looks_like_xhtml(raw):
+        fmt = "html"
+    if fmt == "xml":
+        raise ParseError(
+            "XML documents other than XHTML are not supported yet",
+            hint="for the OFAC and UK sanctions lists register the CSV edition (sdn.csv, ConList.csv, UK_Sanctions_List.csv)",
+        )
     if fmt not in PARSERS:
         raise ParseError(
             f"no parser for format {fmt!r}",
@@ -75,7 +89,7 @@ def parse_isolated(source_id: str, sha256: str, raw: bytes, fmt: str, settings: 
     ``settings.parse_timeout`` seconds and ``settings.parse_memory_mb`` MB."""
     from .isolate import run_isolated
 
-    if fmt not in PARSERS:  # fail fast, no child needed
+    if fmt not in PARSERS and not (fmt == "xml" and _looks_like_xhtml(raw)):  # fail fast, no child needed
         return parse_document(source_id, sha256, raw, fmt, None)
     return run_isolated(
         "parse_document",

@@ -479,12 +479,15 @@ def _assemble(source_id, sha256, pages: list[_Page], body_size: float, warnings,
     if not b.blocks:
         raise ParseError("no text layer (scanned PDF?)", hint="only headers, footers or page numbers carry text; OCR the document")
     text = b.text
-    title = None
-    try:
-        t = pdf.metadata.get("Title")
-        title = t.strip() if isinstance(t, str) and t.strip() else None
-    except Exception:
-        pass
+    # the first heading on page 1 names the document; the metadata /Title is
+    # only a fallback (it is often stale, e.g. copied from another report)
+    title = next((b_.text for b_ in b.passages("", "")[:6] if b_.kind == "heading" and b_.page == 1 and len(b_.text) > 8), None)
+    if title is None:
+        try:
+            t = pdf.metadata.get("Title")
+            title = t.strip() if isinstance(t, str) and t.strip() else None
+        except Exception:
+            pass
     return ParsedDoc(
         source_id=source_id,
         sha256=sha256,
