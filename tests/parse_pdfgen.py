@@ -174,3 +174,30 @@ def zero_page_pdf() -> bytes:
         out.write(b"%010d 00000 n \n" % off)
     out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
     return out.getvalue()
+
+
+TABLE_ROWS = [
+    ("Municipality", "Patrols", "Incidents", "Month"),
+    ("Zubin Potok", "42", "3", "October"),
+    ("Leposavic", "37", "5", "October"),
+    ("Zvecan", "29", "2", "November"),
+    ("North Mitrovica", "55", "7", "November"),
+]
+
+
+def table_pdf() -> bytes:
+    """A paragraph, an unruled four-column table, another paragraph."""
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    w = Writer(pdf, 72, PAGE_W - 144, 90)
+    w.para("The table below lists the patrols and incidents that the mission recorded in each municipality. " + FILLER)
+    pdf.set_font("Helvetica", "", BODY_SIZE)
+    y = w.y + 6
+    for row in TABLE_ROWS:
+        for x, cell in zip((72, 230, 340, 450), row):
+            pdf.text(x, y, cell)
+        y += PITCH
+    w.y = y + 12
+    w.para("The figures for December will be published with the next report. " + FILLER)
+    return bytes(pdf.output())

@@ -107,3 +107,12 @@ def test_parse_is_deterministic():
 
 def test_title_from_first_heading(report):
     assert report.title == "Northern Kosovo after the attack"
+
+
+def test_table_kept_as_rows():
+    doc = parse_document("tab", "sha", gen.table_pdf(), "pdf")
+    kinds = [p.kind for p in doc.passages]
+    assert kinds == ["body", "table", "body"]
+    rows = doc.passages[1].text.split("\n")
+    assert rows == [" | ".join(r) for r in gen.TABLE_ROWS]
+    assert doc.passages[2].text.startswith("The figures for December")
