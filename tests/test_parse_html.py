@@ -72,3 +72,17 @@ def test_language_from_text_when_undeclared():
     )
     doc = parse_document("de", "sha", html.encode(), "html")
     assert doc.language == "de"
+
+
+def test_endnotes_marked_as_footnotes():
+    html = (
+        "<html lang='en'><body><article><h1>Notes on the northern crossings</h1>"
+        "<p>The council said the crossings would stay open at night from next week, and that the police would add patrols there.[1]</p>"
+        "<p>The municipality asked for a list of the roads that were closed during the search operation in September.[2]</p>"
+        "<p>[1] Minutes of the council session, 14 October.</p><p>[2] Letter of the municipality to the council.</p>"
+        "</article></body></html>"
+    )
+    doc = parse_document("notes", "sha", html.encode(), "html")
+    kinds = {p.text[:3]: p.kind for p in doc.passages}
+    assert kinds["[1]"] == "footnote" and kinds["[2]"] == "footnote"
+    assert kinds["The"] == "body"

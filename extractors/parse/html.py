@@ -155,7 +155,8 @@ def _emit(el, b: TextBuilder) -> None:
         if rows:
             b.add("\n".join(rows), kind="table", keep_newlines=True)
     elif tag in ("p", "quote", "code"):
-        b.add(_text(el), kind="body")
+        text = _text(el)
+        b.add(text, kind="footnote" if _FOOTNOTE.match(text) else "body")
     elif tag:
         # unknown container: read its children, else its own text
         kids = [k for k in el if isinstance(k.tag, str) and k.tag in ("p", "head", "list", "table", "quote")]
@@ -164,6 +165,10 @@ def _emit(el, b: TextBuilder) -> None:
                 _emit(k, b)
         else:
             b.add(_text(el), kind="body")
+
+
+# "[3] Source ..." / "[iv] ..." / "³ ..." at the start of a paragraph: an endnote
+_FOOTNOTE = re.compile(r"^(?:\[(?:\d{1,3}|[ivxlc]{1,6})\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*\S")
 
 
 def _text(el) -> str:
