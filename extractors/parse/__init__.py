@@ -20,6 +20,7 @@ from . import cache as _cache
 
 __all__ = [
     "PARSERS",
+    "PARSE_VERSION",
     "document_fields",
     "parse_cached",
     "parse_document",
@@ -36,6 +37,10 @@ PARSERS: dict[str, tuple[tuple[str, ...], str]] = {
     "csv": (("ofac-sdn.v1", "uk-sanctions.v1"), "sanctions:parse_sanctions"),
     "text": (("text.v1",), "text:parse_text"),
 }
+
+
+# every parser id in one string (the run manifest records it)
+PARSE_VERSION = ",".join(pid for ids, _ in PARSERS.values() for pid in ids)
 
 
 def _parse_fn(fmt: str) -> Callable[[str, str, bytes], ParsedDoc]:
