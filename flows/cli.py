@@ -208,6 +208,13 @@ def sources(case: Path = CaseOpt, out: Optional[Path] = OutOpt) -> None:
     console.print(table)
 
 
+# --- issue 7: analyst review commands (flows/cli_review.py)
+from flows.cli_review import review as _review, reviews_app as _reviews_app  # noqa: E402
+
+app.command(name="review")(_review)
+app.add_typer(_reviews_app, name="reviews")
+
+
 def main() -> None:  # console-script entry point
     try:
         app()

@@ -348,3 +348,19 @@ def write_exports(out_dir: Path, tables: Mapping[str, Iterable[Any]], case: Any,
             json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in ftm_entities(tables, case, run_id=run_id))),
     }
     return paths
+
+
+def publish_review_outputs(dirs: Iterable[Path], tables: Mapping[str, Iterable[Any]], case: Any,
+                           article_text: str, *, run_id: str | None = None,
+                           db_path: Path | None = None, reviews_dir: Path | None = None) -> None:
+    """The flow's after-write hook: ``report.html`` and the exports into each
+    of *dirs*, then the DuckDB ``reviews`` table rebuilt from the record."""
+    from extractors.export.report import write_report
+    from extractors.review.store import load_decisions, sync_reviews_duckdb
+
+    decisions = load_decisions(reviews_dir, case_meta(case)["id"]) if reviews_dir else None
+    for d in dirs:
+        write_report(d, tables, article_text, case, run_id=run_id, decisions=decisions)
+        write_exports(d, tables, case, run_id=run_id)
+    if reviews_dir is not None and db_path is not None:
+        sync_reviews_duckdb(reviews_dir, db_path)
