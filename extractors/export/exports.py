@@ -282,9 +282,11 @@ def ftm_entities(tables: Mapping[str, Iterable[Any]], case: Any, *, run_id: str 
             return out[eid]
         e = model.make_entity(_schema_for(kind))
         e.id = eid
+        # the fullest spelling seen in the documents ("Milan Radoičić"), except
+        # for events, whose id says more than "Banjska" does
         label = _label(key) if ":" in key else key
-        if names:
-            label = names.most_common(1)[0][0] if ":" not in key else label
+        if names and not key.startswith("event:"):
+            label = max(names, key=lambda n: (len(n.split()), names[n], len(n)))
         e.add("name", label)
         if names:
             e.add("alias", [n for n in names if n != label], quiet=True)
