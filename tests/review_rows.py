@@ -20,7 +20,7 @@ ARTICLE_SHA = "d" * 64
 
 HOSTILE = ('Local bloggers wrote <script>alert("xss-script")</script> and '
            '<img src=x onerror=alert("xss-img")> then <a href="javascript:alert(\'xss-link\')">click here</a> '
-           'about the 45 people charged.')
+           'about the 45 people charged over Banjskë.')
 
 P1 = ("Serbia after Banjska\n\n"
       "A year after the attack on the village of Banjska, the Special Prosecution in Pristina indicted "

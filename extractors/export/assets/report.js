@@ -253,7 +253,9 @@
     } else {
       corr = el('input', {name: 'correction', placeholder: 'type:name', 'aria-label': 'corrected canonical id', size: '18'});
     }
-    corr.hidden = true;
+    if (['confirmed', 'rejected', 'corrected'].indexOf(row.review_status) >= 0) dec.value = row.review_status;
+    if (row.review_status === 'corrected') corr.value = kind === 'source_claim' ? row.effective_verdict : row.effective_canonical;
+    corr.hidden = dec.value !== 'corrected';
     dec.addEventListener('change', function () { corr.hidden = dec.value !== 'corrected'; });
     var note = el('textarea', {name: 'note', placeholder: 'note', 'aria-label': 'note'});
     var btn = el('button', {type: 'submit'}, 'Save');
