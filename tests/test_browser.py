@@ -224,9 +224,17 @@ def test_decision_applied_by_the_next_run_and_stale_when_the_document_changes(
 
     claims = pq.read_table(out / "claims.parquet").to_pylist()
     esc = next(c for c in claims if "most serious escalation" in c["text"])
-    ind = next(c for c in claims if "indicted 45 people" in c["text"])
-    spo = _row(out, ind["claim_id"], "kosovo-spo-indictment-2024")
-    assert spo["evidence_text"] and spo["review_status"] is None
+    # the row to review: one with evidence, from an HTML source we can edit
+    # (else the page-7 PDF row, edited by appending a comment after %%EOF)
+    files = {"kosovo-spo-indictment-2024": "spo-indictment.html", "uk-osce-statement-2024-10": "uk-osce-statement.html",
+             "ec-kosovo-report-2024": "kosovo-report-2024.pdf"}
+    rows = [r for r in pq.read_table(out / "source_claims.parquet").to_pylist()
+            if r["evidence_text"] and r["source_id"] in files]
+    assert rows, "the example case gave no row with evidence"
+    spo = sorted(rows, key=lambda r: files[r["source_id"]].endswith(".pdf"))[0]
+    source_id = spo["source_id"]
+    ind = next(c for c in claims if c["claim_id"] == spo["claim_id"])
+    assert spo["review_status"] is None
 
     w = Watched(browser)
     srv = AppServer(case_dir, settings)
@@ -242,7 +250,7 @@ def test_decision_applied_by_the_next_run_and_stale_when_the_document_changes(
         w.open(srv.url + "/")
         w.page.fill("#reviewer", "bo")
         _claim(w.page, ind["claim_id"])
-        card = '#detail .card[data-source-id="kosovo-spo-indictment-2024"]'
+        card = f'#detail .card[data-source-id="{source_id}"]'
         w.page.select_option(f"{card} select[name=decision]", "confirmed")
         w.page.fill(f"{card} textarea[name=note]", "matches the press release")
         w.page.click(f"{card} button[type=submit]")
@@ -254,22 +262,27 @@ def test_decision_applied_by_the_next_run_and_stale_when_the_document_changes(
 
         # the next run applies it
         second = _run(case_dir, settings)
-        row = _row(out, ind["claim_id"], "kosovo-spo-indictment-2024")
+        row = _row(out, ind["claim_id"], source_id)
         assert (row["review_status"], row["reviewer_note"]) == ("confirmed", "matches the press release")
-        assert _row(second.run_dir, ind["claim_id"], "kosovo-spo-indictment-2024")["review_status"] == "confirmed"
+        assert _row(second.run_dir, ind["claim_id"], source_id)["review_status"] == "confirmed"
         w.open((out / "report.html").as_uri())
         _claim(w.page, ind["claim_id"])
         assert "confirmed" in w.page.locator(card).inner_text()
 
-        # the press release is edited: the decision is flagged stale, not kept, not dropped
-        page_file = docs / "spo-indictment.html"
-        html = page_file.read_text(encoding="utf-8")
-        page_file.write_text(html.replace("</body>", "<p>Update: the office added the case number.</p></body>"),
-                             encoding="utf-8")
+        # the source is edited: the decision is flagged stale, not kept, not dropped
+        page_file = docs / files[source_id]
+        if page_file.suffix == ".html":
+            html = page_file.read_text(encoding="utf-8")
+            assert "</body>" in html
+            page_file.write_text(html.replace("</body>", "<p>Update: the office added the case number.</p></body>"),
+                                 encoding="utf-8")
+        else:
+            with open(page_file, "ab") as fh:
+                fh.write(b"\n% edited after the review\n")
         later = time.time() + 60
         os.utime(page_file, (later, later))  # newer than any If-Modified-Since the fetcher sent
         _run(case_dir, settings)
-        row = _row(out, ind["claim_id"], "kosovo-spo-indictment-2024")
+        row = _row(out, ind["claim_id"], source_id)
         assert row["document_sha256"] != spo["document_sha256"]
         assert row["review_status"] == "stale"
         assert "confirmed by bo" in row["reviewer_note"] and "matches the press release" in row["reviewer_note"]
