@@ -181,6 +181,31 @@ def test_review_app_records_a_decision_that_survives_reload(browser, tmp_path, s
         w.shot("review.png")
         w.page.click("nav.tabs button[data-tab=mentions]")
         assert "rejected" in w.page.locator("#mentions-body tr", has_text="Banjskë").inner_text()
+        # two tabs open on the same page, both saving: nothing is lost
+        tab2 = w.context.new_page()
+        tab2.goto(srv.url + "/")
+        tab2.wait_for_selector("body[data-ready='1']")
+        tab2.fill("#reviewer", "bo")
+        c3 = t["claims"][2].claim_id
+        for tab, claim_id, source, note in ((w.page, c3, "ec-kosovo-report-2024", "from tab one"),
+                                            (tab2, c1, "kosovo-spo-indictment-2024", "from tab two")):
+            tab.click("nav.tabs button[data-tab=claims]")
+            _claim(tab, claim_id)
+            sel = f'#detail .card[data-source-id="{source}"]'
+            tab.fill(f"{sel} textarea[name=note]", note)
+        # press both Save buttons before either answer arrives
+        w.page.evaluate("document.querySelector('#detail .card[data-source-id=\"ec-kosovo-report-2024\"] form').requestSubmit()")
+        tab2.evaluate("document.querySelector('#detail .card[data-source-id=\"kosovo-spo-indictment-2024\"] form').requestSubmit()")
+        w.page.wait_for_selector('#detail .card[data-source-id="ec-kosovo-report-2024"] .msg.saved')
+        tab2.wait_for_selector('#detail .card[data-source-id="kosovo-spo-indictment-2024"] .msg.saved')
+        w.page.reload()
+        w.page.wait_for_selector("body[data-ready='1']")
+        _claim(w.page, c1)
+        assert "from tab two" in w.page.locator('#detail .card[data-source-id="kosovo-spo-indictment-2024"]').inner_text()
+        assert "page 7 gives the number" in w.page.locator(card).inner_text()
+        _claim(w.page, c3)
+        assert "from tab one" in w.page.locator('#detail .card[data-source-id="ec-kosovo-report-2024"]').inner_text()
+        tab2.close()
         assert w.dialogs == []
         assert all(u.startswith(srv.url + "/") for u in w.requests), w.requests
         assert w.errors == []

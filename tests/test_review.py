@@ -350,3 +350,45 @@ def test_app_two_tabs_saving_at_once_lose_nothing(review_server, settings):
     notes = {d.note for d in load_decisions(settings.out_dir)}
     assert notes == {f"{n}{i}" for n in ("left", "right") for i in range(12)}
     assert len(latest_decisions(load_decisions(settings.out_dir))) == len(targets)
+
+
+def test_cli_review_serves_the_app(tmp_path, settings):
+    import socket
+
+    case_dir = write_case(tmp_path / "case")
+    write_outputs(settings.out_dir)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "review", "--case", str(case_dir),
+                             "--out", str(settings.out_dir), "--port", str(port)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except httpx.TransportError:
+                if time.time() > deadline or proc.poll() is not None:
+                    raise AssertionError("review app did not start: " + (proc.stdout.read() if proc.poll() else ""))
+                time.sleep(0.2)
+        assert r.json() == {"ok": True, "case": CASE_ID}
+        page = httpx.get(f"http://127.0.0.1:{port}/")
+        assert page.status_code == 200 and 'id="reviewer"' in page.text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_cli_review_refuses_other_hosts_and_missing_tables(tmp_path):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    case_dir = write_case(tmp_path / "case")
+    runner = CliRunner()
+    r = runner.invoke(app, ["review", "--case", str(case_dir), "--out", str(tmp_path / "o"), "--host", "0.0.0.0"])
+    assert r.exit_code == 2 and "127.0.0.1 only" in " ".join(r.output.split())
+    r = runner.invoke(app, ["review", "--case", str(case_dir), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 1 and "run `claimcheck run` first" in " ".join(r.output.split())
