@@ -84,6 +84,7 @@ def _field(name: str, annotation: Any) -> dict[str, Any]:
     t = _arrow_type(annotation)
     import pyarrow as pa
 
+    f: dict[str, Any]
     if pa.types.is_list(t):
         f = {"name": name, "type": "string", "description": "list, items joined with '; '"}
     elif pa.types.is_boolean(t):
@@ -113,7 +114,7 @@ def datapackage(case: Any, *, run_id: str | None = None, tables: Iterable[str] =
             "encoding": "utf-8",
             "description": DESCRIPTIONS.get(table, table),
             "schema": {
-                "fields": [_field(f.name, f.type) for f in fields(cls)],
+                "fields": [_field(f.name, f.type) for f in fields(cls)],  # type: ignore[arg-type]
                 "primaryKey": PRIMARY_KEYS[table],
                 "missingValues": [""],
             },

@@ -131,15 +131,16 @@ def report_data(tables: Mapping[str, Iterable[Any]], article_text: str, meta: Ma
     for m in mentions:
         m["effective_canonical"] = effective_canonical(m)
         m["review_state"] = m.get("review_status") or "unreviewed"
-        d = latest.get(("mention", m.get("mention_id")))
+        d = latest.get(("mention", str(m.get("mention_id"))))
         if d and m.get("review_status"):
             m["review_by"], m["review_at"] = d.reviewer, d.decided_at
     sources: dict[str, dict[str, Any]] = {}
     for s in meta.get("sources", []):
         sources[s["id"]] = {k: s.get(k) for k in ("title", "publisher", "kind", "url", "published")}
-    for d in _rows(tables.get("documents")):
-        entry = sources.setdefault(d["source_id"], {"title": "the article" if d["source_id"] == "article" else d["source_id"]})
-        entry.update({"status": d.get("status"), "final_url": d.get("final_url"), "sha256": d.get("sha256")})
+    for doc in _rows(tables.get("documents")):
+        sid = doc["source_id"]
+        entry = sources.setdefault(sid, {"title": "the article" if sid == "article" else sid})
+        entry.update({"status": doc.get("status"), "final_url": doc.get("final_url"), "sha256": doc.get("sha256")})
     for r in sc + mentions + _rows(tables.get("relations")):
         sources.setdefault(r["source_id"], {"title": r["source_id"]})
     claims = _rows(tables.get("claims"))
