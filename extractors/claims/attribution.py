@@ -114,6 +114,7 @@ def _topic_hits(case: Case, article: Article, text: str, threshold: int) -> set[
 def attribute(case: Case, article: Article, claims: list[Claim]) -> None:
     cfg = load_cues()["attribution"]
     thr = int(cfg["fuzzy_threshold"])
+    topic_sources: dict[tuple[int, str], set[str]] = {}
     for c in claims:
         ctx = getattr(c, "_context", None)
         ids: set[str] = set()
@@ -130,8 +131,17 @@ def attribute(case: Case, article: Article, claims: list[Claim]) -> None:
                 ids |= _cue_hits(case, para.section, thr)
         else:
             ids |= _cue_hits(case, c.text, thr)
-        ids |= _topic_hits(case, article, c.text, thr)
+        th = _topic_hits(case, article, c.text, thr)
+        ids |= th
         c.cited_source_ids = sorted(ids)
+        if ctx is not None and ctx[2] and th:
+            topic_sources.setdefault((ctx[0].number, ctx[2]), set()).update(th)
+    # clauses of one item paragraph ("12 Dassault Rafale ...: Deal finalised ...;
+    # estimated value ~ EUR 3bn") share the sources its topic was linked to
+    for c in claims:
+        ctx = getattr(c, "_context", None)
+        if ctx is not None and ctx[2] and (ctx[0].number, ctx[2]) in topic_sources and c.text.startswith(ctx[2]):
+            c.cited_source_ids = sorted(set(c.cited_source_ids) | topic_sources[(ctx[0].number, ctx[2])])
 
 
 def attribution_table(claims: list[Claim]) -> dict[str, list[str]]:

@@ -265,7 +265,7 @@ def analyse_claim(nlp: Any, text: str, gazetteer: Any = None) -> dict[str, Any]:
     elif (op := _contains_any(low, ck["opinion"])) is not None:
         reason = f"opinion cue '{op}'"
     else:
-        md = [t for t in doc if t.tag_ == "MD" and t.lower_ in ck["prediction"]]
+        md = [t for t in doc if t.tag_ == "MD" and t.lower_ in ck["prediction"] and t.lower_ != "will"]
         if md:
             reason = f"prediction ('{md[0].text}')"
         elif re.match(r"^(if|whether)\b", low) or (root is not None and root.tag_ == "VB" and _subject(root) is None):
