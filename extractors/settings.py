@@ -14,6 +14,22 @@ def _env_bool(v: str) -> bool:
     return v.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _coerce(annotation, raw):
+    """Convert an environment string (or a JSON flow parameter) to the field's type."""
+    typ = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", str(annotation))
+    if "Path" in typ:
+        return Path(raw)
+    if not isinstance(raw, str):
+        return raw
+    if typ == "bool":
+        return _env_bool(raw)
+    if typ == "int":
+        return int(raw)
+    if typ == "float":
+        return float(raw)
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     # --- where things live
@@ -39,7 +55,10 @@ class Settings:
     max_bytes: int = 100 * 1024 * 1024
     max_decompressed_bytes: int = 200 * 1024 * 1024
     archive_fallback: bool = False
+    # last mirror when archive_fallback is on; {url} and {timestamp} (UTC, YYYYMMDDhhmmss) are filled in
+    archive_url: str = "https://web.archive.org/web/{timestamp}id_/{url}"
     allow_private_addresses: bool = False  # tests set this for 127.0.0.1
+    allowed_networks: str = ""  # comma-separated CIDRs reachable even when private, e.g. "10.8.0.0/16"
     allow_paths_outside_case: bool = False
     offline: bool = False
     # --- parsing
@@ -52,21 +71,15 @@ class Settings:
         values: dict = {}
         for f in fields(cls):
             key = "CLAIMCHECK_" + f.name.upper()
-            if key not in env:
+            if key in env:
+                values[f.name] = _coerce(f.type, env[key])
+        known = {f.name: f.type for f in fields(cls)}
+        for name, value in overrides.items():
+            if value is None:
                 continue
-            raw = env[key]
-            typ = f.type if isinstance(f.type, str) else f.type.__name__
-            if "Path" in typ:
-                values[f.name] = Path(raw)
-            elif typ == "bool":
-                values[f.name] = _env_bool(raw)
-            elif typ == "int":
-                values[f.name] = int(raw)
-            elif typ == "float":
-                values[f.name] = float(raw)
-            else:
-                values[f.name] = raw
-        values.update({k: v for k, v in overrides.items() if v is not None})
+            if name not in known:
+                raise TypeError(f"unknown setting {name!r}")
+            values[name] = _coerce(known[name], value)
         return cls(**values)
 
     def with_(self, **changes) -> "Settings":

@@ -45,3 +45,84 @@ def span_to_original(index_map: list[int], start: int, end: int) -> tuple[int, i
     if start >= end:
         return (index_map[start] if start < len(index_map) else (index_map[-1] + 1 if index_map else 0),) * 2
     return index_map[start], index_map[end - 1] + 1
+
+
+# --------------------------------------------------------------------------- normalise
+
+# Characters removed outright: soft hyphen, zero-width space/joiners, word
+# joiner, byte-order mark.
+_DROP = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+# Spaces that become a plain space.
+_SPACES = frozenset("\u00a0\u2007\u202f\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u205f\u3000")
+# Typographic quotes and apostrophes that become ASCII ones.
+_QUOTES = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"',
+}
+
+
+def _ligature(ch: str) -> str | None:
+    """Latin ligatures (U+FB00..U+FB06) expand to their letters."""
+    if "\ufb00" <= ch <= "\ufb06":
+        return unicodedata.normalize("NFKC", ch)
+    return None
+
+
+def normalise(text: str) -> tuple[str, list[int]]:
+    """Canonical form of extracted text, with an offset map.
+
+    Applies Unicode NFC (per base character and its combining marks),
+    expands ligatures (``ﬁ`` -> ``fi``), drops soft hyphens and zero-width
+    characters, turns non-breaking and other odd spaces into a plain space and
+    typographic quotes into ASCII quotes.  Letters with diacritics and
+    Cyrillic are kept as they are (folding is :func:`fold`'s job).
+
+    Returns ``(normalised, index_map)`` with ``len(index_map) ==
+    len(normalised)``; ``index_map[i]`` is the offset in *text* of the
+    character that produced ``normalised[i]``.
+    """
+    out: list[str] = []
+    index: list[int] = []
+    n = len(text)
+    i = 0
+    while i < n:
+        ch = text[i]
+        if ch in _DROP:
+            i += 1
+            continue
+        if ch in _SPACES:
+            out.append(" ")
+            index.append(i)
+            i += 1
+            continue
+        q = _QUOTES.get(ch)
+        if q is not None:
+            out.append(q)
+            index.append(i)
+            i += 1
+            continue
+        lig = _ligature(ch)
+        if lig is not None:
+            out.append(lig)
+            index.extend([i] * len(lig))
+            i += 1
+            continue
+        # a base character followed by combining marks: compose as one cluster
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        cluster = text[i:j]
+        composed = unicodedata.normalize("NFC", cluster) if (j - i > 1 or not cluster.isascii()) else cluster
+        out.append(composed)
+        if len(composed) == len(cluster):
+            index.extend(range(i, j))
+        else:
+            index.extend([i] * len(composed))
+        i = j
+    return "".join(out), index
+
+
+def normalise_str(text: str) -> str:
+    """Normalised text only."""
+    return normalise(text)[0]

@@ -1,0 +1,35 @@
+# Two commands on a fresh machine with only Python 3.11:
+#   make run    runs `claimcheck run` on the bundled case
+#   make test   runs the test suite
+# uv is bootstrapped into .tools/ when it is not on PATH.
+
+UV_VERSION := 0.13.9
+UV := $(shell command -v uv 2>/dev/null)
+ifeq ($(UV),)
+UV := $(CURDIR)/.tools/bin/uv
+endif
+PYTHON ?= python3
+
+.PHONY: run test sync bench help
+
+help:
+	@echo "make run    - run claimcheck on the bundled case (corpus/cases/serbia-after-banjska)"
+	@echo "make test   - run the test suite"
+	@echo "make bench  - print the benchmark figures (benchmarks/*.py)"
+
+$(CURDIR)/.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
+
+sync: $(UV)
+	$(UV) sync --locked
+
+run: sync
+	$(UV) run claimcheck run $(ARGS)
+
+test: sync
+	$(UV) run python -m tests.browser_setup
+	$(UV) run pytest $(PYTEST_ARGS)
+
+bench: sync
+	for b in benchmarks/*.py; do echo "== $$b"; $(UV) run python $$b || exit 1; done

@@ -1,0 +1,148 @@
+"""Column schemas (derived from the row dataclasses, the DESIGN contract) and
+writers: CSV + Parquet per case, and the shared DuckDB file.
+
+Every file is written to a temporary name and renamed into place, so a
+killed run never leaves a half-written table behind.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from dataclasses import fields
+from pathlib import Path
+from typing import Any, Iterable
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from extractors.model import TABLES, Row
+
+LIST_SEP = "; "
+
+
+def _arrow_type(annotation: Any) -> pa.DataType:
+    text = annotation if isinstance(annotation, str) else repr(annotation)
+    if text.startswith("list"):
+        return pa.list_(pa.string())
+    if "bool" in text:
+        return pa.bool_()
+    if "float" in text:
+        return pa.float64()
+    if "int" in text:
+        return pa.int64()
+    return pa.string()
+
+
+def schema(table: str) -> pa.Schema:
+    cls = TABLES[table]
+    return pa.schema([(f.name, _arrow_type(f.type)) for f in fields(cls)])  # type: ignore[arg-type]
+
+
+def columns(table: str) -> list[str]:
+    return TABLES[table].columns()
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return LIST_SEP.join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def rows_to_dicts(rows: Iterable[Row | dict]) -> list[dict[str, Any]]:
+    return [r if isinstance(r, dict) else r.to_row() for r in rows]
+
+
+def to_arrow(table: str, rows: Iterable[Row | dict]) -> pa.Table:
+    sch = schema(table)
+    dicts = rows_to_dicts(rows)
+    cols = {name: [d.get(name) for d in dicts] for name in sch.names}
+    return pa.Table.from_pydict(cols, schema=sch)
+
+
+def write_table(out_dir: Path, table: str, rows: Iterable[Row | dict]) -> dict[str, Path]:
+    """Write ``<table>.csv`` and ``<table>.parquet`` into *out_dir*."""
+    dicts = rows_to_dicts(rows)
+    cols = columns(table)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
+    writer.writeheader()
+    for d in dicts:
+        writer.writerow({c: _csv_cell(d.get(c)) for c in cols})
+    csv_path = out_dir / f"{table}.csv"
+    atomic_write_bytes(csv_path, buf.getvalue().encode("utf-8"))
+    pq_path = out_dir / f"{table}.parquet"
+    sink = pa.BufferOutputStream()
+    pq.write_table(to_arrow(table, dicts), sink)
+    atomic_write_bytes(pq_path, sink.getvalue().to_pybytes())
+    return {"csv": csv_path, "parquet": pq_path}
+
+
+def read_table(out_dir: Path, table: str) -> list[dict[str, Any]]:
+    path = out_dir / f"{table}.parquet"
+    if not path.exists():
+        return []
+    return pq.read_table(path).to_pylist()
+
+
+def load_duckdb(db_path: Path, case_id: str, out_dir: Path, tables: Iterable[str] = TABLES) -> None:
+    """Replace this case's rows in every table of the shared DuckDB file.
+
+    Tables without a ``case_id`` column in the contract get one in DuckDB
+    (first column), so one file can hold many cases.
+    """
+    import duckdb
+
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(db_path))
+    try:
+        con.execute("BEGIN TRANSACTION")
+        for table in tables:
+            pq_path = out_dir / f"{table}.parquet"
+            if not pq_path.exists():
+                continue
+            cols = columns(table)
+            select = "SELECT " + ", ".join(f'"{c}"' for c in cols)
+            if "case_id" not in cols:
+                select = f"SELECT ? AS case_id, " + ", ".join(f'"{c}"' for c in cols)
+            src = f"{select} FROM read_parquet(?)"
+            params = [case_id, str(pq_path)] if "case_id" not in cols else [str(pq_path)]
+            exists = con.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
+            ).fetchone()[0]
+            if not exists:
+                con.execute(f'CREATE TABLE "{table}" AS {src} LIMIT 0', params)
+            con.execute(f'DELETE FROM "{table}" WHERE case_id = ?', [case_id])
+            con.execute(f'INSERT INTO "{table}" {src}', params)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.close()
+
+
+__all__ = [
+    "atomic_write_bytes", "columns", "load_duckdb", "read_table", "schema",
+    "to_arrow", "write_table", "LIST_SEP",
+]

