@@ -10,7 +10,9 @@
   or one row with ``source_id = ""`` when it cites none, so that every claim
   appears in the table;
 * a source whose document row is not ``ok`` gives ``source_unavailable`` with
-  the documents error in the reasons (cited sources only).
+  the documents error in the reasons (cited sources only);
+* an unattributed checkworthy claim that no source speaks to gets one
+  ``not_found`` row with ``source_id = ""``.
 """
 from __future__ import annotations
 
@@ -81,22 +83,32 @@ def _name_tokens(s: str) -> list[str]:
     return [t for t in re.findall(r"[a-z0-9]+", fold_str(s)) if len(t) > 1]
 
 
-def _designation_match(person: str, d: dict[str, Any]) -> tuple[str, str] | None:
-    """(name as listed, how) when *person* matches the designation's name or an alias."""
+def _designation_match(person: str, d: dict[str, Any], gazetteer: Any = None) -> tuple[str, str] | None:
+    """(name as listed, how) when *person* matches the designation's name or an
+    alias: exact token match (diacritics and case folded) first, then the
+    gazetteer id, then a close spelling (rapidfuzz ratio >= 85 per token)."""
     ptoks = _name_tokens(person)
     if len(ptoks) < 2:
         return None
-    for kind, nm in [("primary name", d.get("name") or "")] + [("alias", a) for a in d.get("aliases") or []]:
+    names = [("primary name", d.get("name") or "")] + [("alias", a) for a in d.get("aliases") or []]
+    for kind, nm in names:
         ntoks = _name_tokens(nm)
-        if not ntoks:
-            continue
-        if all(any(p == n or (len(p) >= 5 and fuzz.ratio(p, n) >= 85) for n in ntoks) for p in ptoks):
-            exact = all(p in ntoks for p in ptoks)
-            return nm, f"{kind} '{nm}'" + ("" if exact else " (spelling variant)")
+        if ntoks and all(p in ntoks for p in ptoks):
+            return nm, f"{kind} '{nm}'"
+    if gazetteer is not None:
+        pid = gazetteer.lookup(person)
+        for kind, nm in names:
+            flipped = " ".join(reversed([x.strip() for x in nm.split(",", 1)])) if "," in nm else nm
+            if pid and gazetteer.lookup(flipped) == pid:
+                return nm, f"{kind} '{nm}' (gazetteer {pid})"
+    for kind, nm in names:
+        ntoks = _name_tokens(nm)
+        if ntoks and all(any(len(p) >= 5 and fuzz.ratio(p, n) >= 85 for n in ntoks) or p in ntoks for p in ptoks):
+            return nm, f"{kind} '{nm}' (spelling variant)"
     return None
 
 
-def _sanctions_check(claim: Claim, view: ClaimView, spec: SourceSpec | None, doc: ParsedDoc) -> tuple[Decision, Passage | None] | None:
+def _sanctions_check(claim: Claim, view: ClaimView, spec: SourceSpec | None, doc: ParsedDoc, gazetteer: Any = None) -> tuple[Decision, Passage | None] | None:
     cues = load_cues()
     persons = [a for a in view.actors if len(_name_tokens(a)) >= 2]
     if not persons:
@@ -117,7 +129,7 @@ def _sanctions_check(claim: Claim, view: ClaimView, spec: SourceSpec | None, doc
             expected.extend(c.lower() for c in codes)
     for person in persons:
         for d in doc.designations:
-            m = _designation_match(person, d)
+            m = _designation_match(person, d, gazetteer)
             if m is None:
                 continue
             listed, how = m
@@ -135,6 +147,12 @@ def _sanctions_check(claim: Claim, view: ClaimView, spec: SourceSpec | None, doc
             return Decision("supported", 0.85, r + [f"listed under {', '.join(progs)}; the claim names no programme"]), passage
     n = len(doc.designations)
     return Decision("not_found", 0.0, reasons + [f"no entry for {', '.join(persons)} among {n} designations (names and aliases, diacritics folded)"]), None
+
+
+def _mentions_listing(view: ClaimView) -> bool:
+    cues = load_cues()["sanctions_programmes"].get("list_cues", [])
+    low = fold_str(view.body.lower())
+    return any(re.search(r"(?<![\w])" + re.escape(c) + r"(?![\w])", low) for c in cues)
 
 
 def _own_stems(spec: SourceSpec | None) -> set[str]:
@@ -218,7 +236,7 @@ def check_claim_source(claim: Claim, view: ClaimView, spec: SourceSpec | None, r
     The best passage by relevance is judged first; when it gives not_found the
     next two candidates are tried (a claim may sit in the second-best passage)."""
     if doc.designations or (spec is not None and spec.kind == "sanctions-list"):
-        res = _sanctions_check(claim, view, spec, doc)
+        res = _sanctions_check(claim, view, spec, doc, gazetteer)
         if res is not None:
             return res[0], res[1], (1.0 if res[0].verdict != "not_found" else 0.0)
     own = _own_stems(spec)
@@ -273,6 +291,7 @@ def match_claims(case: Case, claims: list[Claim], sources: dict[str, tuple[Docum
         examined = list(cited)
         if not cited and check_all:
             examined = [sid for sid in sources if sid in indexes]
+        before = len(rows)
         for sid in examined:
             is_cited = sid in cited
             row, doc = sources.get(sid, (None, None))
@@ -285,6 +304,16 @@ def match_claims(case: Case, claims: list[Claim], sources: dict[str, tuple[Docum
                                         reasons=[f"document {row.status}: {row.error or 'not parsed'}"],
                                         document_sha256=row.sha256))
                 continue
+            if not is_cited:
+                # cheap pre-filter for uncited sources: a sanctions list only for
+                # claims that talk about listings, text only above the floor
+                if doc.designations or (specs.get(sid) and specs[sid].kind == "sanctions-list"):
+                    if not _mentions_listing(view):
+                        continue
+                else:
+                    pre = retrieve(view, indexes[sid], k=3, gazetteer=gazetteer, own=_own_stems(specs.get(sid)))
+                    if not pre or pre[0].relevance < floor:
+                        continue
             dec, p, rel = check_claim_source(claim, view, specs.get(sid), row, doc, indexes[sid], nlp, gazetteer, is_cited)
             if not is_cited and (rel < floor or dec.verdict == "not_found"):
                 continue
@@ -299,4 +328,8 @@ def match_claims(case: Case, claims: list[Claim], sources: dict[str, tuple[Docum
                 evidence_url=_evidence_url(row, doc, p, ev),
                 reasons=dec.reasons, document_sha256=row.sha256,
             ))
+        if len(rows) == before:
+            # an unattributed claim no source speaks to: one row says so
+            rows.append(SourceClaim(claim.claim_id, "", False, "not_found", 0.0,
+                                    reasons=list(view.resolutions) + [f"no passage on the claim in any of {len(indexes)} available sources"]))
     return rows

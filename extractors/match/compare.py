@@ -384,7 +384,19 @@ def compare_quotes(view: ClaimView, source_text: str) -> QuoteCheck:
             statuses.append("absent")
             reasons.append(f"quoted words '{q}' not found")
             continue
-        window = source_text[al.dest_start:al.dest_end] if len(src) == len(source_text) else src[al.dest_start:al.dest_end]
+        base = source_text if len(src) == len(source_text) else src
+        ws, we = al.dest_start, al.dest_end
+        while we > ws and base[we - 1].isspace():
+            we -= 1
+        while ws > 0 and not base[ws - 1].isspace():
+            ws -= 1
+        while we < len(base) and not base[we].isspace():
+            we += 1
+        while len(base[ws:we].split()) < len(qn.split()) and ws > 0:
+            ws -= 1
+            while ws > 0 and not base[ws - 1].isspace():
+                ws -= 1
+        window = base[ws:we].strip().rstrip(".,;:")
         if al.score >= found_thr:
             statuses.append("found")
             reasons.append(f"quoted words '{q}' found")
@@ -461,13 +473,26 @@ class StanceCheck:
     neg_word: str | None
 
 
+_STANCE_CACHE: dict[tuple[int, str], Any] = {}
+
+
+def _parsed(nlp: Any, text: str) -> Any:
+    key = (id(nlp), text)
+    doc = _STANCE_CACHE.get(key)
+    if doc is None:
+        if len(_STANCE_CACHE) > 5000:
+            _STANCE_CACHE.clear()
+        doc = _STANCE_CACHE[key] = nlp(text)
+    return doc
+
+
 def stance(nlp: Any, sentence: str, focus: set[str] | None = None) -> StanceCheck:
     """Negation and demand in a source sentence.  With *focus* (claim
     predicate and term stems), a negation counts only when the word it negates
     (its head, or the verb governing a negated noun) is one of them."""
     cues = load_cues()
     neg_words = set(cues["negation"]["words"])
-    doc = nlp(sentence)
+    doc = _parsed(nlp, sentence)
     negated, nw = False, None
     force, dword = 0, None
     groups, _ = synonym_groups()
