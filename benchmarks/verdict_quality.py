@@ -1,8 +1,9 @@
 """Verdict quality on the dev set: accuracy and confusion matrix.
 
-    uv run python benchmarks/verdict_quality.py [--errors]
+    uv run python benchmarks/verdict_quality.py [--errors] [--holdout]
 
-Each gold row (tests/fixtures/devset/gold.csv) is one claim text checked
+Each gold row (tests/fixtures/devset/gold.csv; with --holdout the held-out
+table gold_holdout.csv, written later and never used for tuning) is one claim text checked
 against one source (cited).  Prints accuracy, the number of `supported`
 verdicts where gold says contradicted or not_found (must be 0), and the
 confusion matrix (rows = gold, columns = system).
@@ -25,10 +26,10 @@ from extractors.match import match_claims  # noqa: E402
 from extractors.model import VERDICTS  # noqa: E402
 
 
-def evaluate(nlp, gazetteer=None) -> dict:
+def evaluate(nlp, gazetteer=None, gold_file: str = "gold.csv") -> dict:
     case = devset.load_case()
     sources = devset.load_sources(case)
-    gold = list(csv.DictReader((devset.HERE / "gold.csv").open(encoding="utf-8")))
+    gold = list(csv.DictReader((devset.HERE / gold_file).open(encoding="utf-8")))
     pairs = []
     for g in gold:
         claim = claim_from_text(case.id, g["claim_text"], nlp, gazetteer, cited=[g["source_id"]])
@@ -47,7 +48,9 @@ def main() -> None:
 
     nlp = build_nlp()
     gaz = load_gazetteer()
-    res = evaluate(nlp, gaz)
+    gold_file = "gold_holdout.csv" if "--holdout" in sys.argv else "gold.csv"
+    res = evaluate(nlp, gaz, gold_file)
+    print(f"gold: {gold_file}")
     print(f"pairs: {res['n']}")
     print(f"accuracy: {res['accuracy']:.3f}")
     print(f"supported where gold is contradicted/not_found: {res['worst']}")

@@ -265,13 +265,16 @@ def analyse_claim(nlp: Any, text: str, gazetteer: Any = None) -> dict[str, Any]:
     elif (op := _contains_any(low, ck["opinion"])) is not None:
         reason = f"opinion cue '{op}'"
     else:
-        md = [t for t in doc if t.tag_ == "MD" and t.lower_ in ck["prediction"] and t.lower_ != "will"]
+        md = [t for t in doc if t.tag_ == "MD" and t.lower_ in ck["prediction"]]
         if md:
             reason = f"prediction ('{md[0].text}')"
         elif re.match(r"^(if|whether)\b", low) or (root is not None and root.tag_ == "VB" and _subject(root) is None):
             reason = "conditional or imperative"
-        elif not (ents or qs or ds or quotes or any(t.pos_ == "PROPN" or re.match(r"^[A-Z]{2,}", t.text) for t in doc)):
-            reason = "nothing to check (no entity, number, date or quote)"
+        elif (ev := [t.text for t in doc if t.lower_ in set(ck.get("evaluative", [])) and t.pos_ in ("ADJ", "NOUN", "ADV")]):
+            reason = f"evaluative wording '{ev[0]}'"
+        elif not (ents or qs or ds or quotes or any(t.pos_ == "PROPN" or re.match(r"^[A-Z]{2,}", t.text) for t in doc)) \
+                and any(t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("PRON", "DET") for t in doc):
+            reason = "nothing to check (a pronoun subject and no entity, number, date or quote)"
     checkworthy = reason is None
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     reporting = set(ck["reporting_verbs"])

@@ -26,6 +26,7 @@ from extractors.claims.cues import load_cues
 from extractors.claims.quantities import find_quantities
 from extractors.match.compare import (
     ClaimView,
+    stems,
     StanceCheck,
     actor_found,
     best_sentence,
@@ -155,9 +156,21 @@ def _mentions_listing(view: ClaimView) -> bool:
     return any(re.search(r"(?<![\w])" + re.escape(c) + r"(?![\w])", low) for c in cues)
 
 
-def _own_stems(spec: SourceSpec | None) -> set[str]:
-    from extractors.match.compare import stems
+def _with_found(view: ClaimView, cov: Any, found: set[str]) -> Any:
+    """Coverage with the stems of actors found under another spelling
+    (Radoicic as Radojičić) counted as found."""
+    from dataclasses import replace
 
+    newly = [t for t in cov.missing if t in found]
+    if not newly:
+        return cov
+    total = sum(view.terms.values()) or 1.0
+    gain = sum(view.terms.get(t, 0.0) for t in newly) / total
+    return replace(cov, score=min(1.0, cov.score + gain), missing=[t for t in cov.missing if t not in found],
+                   found={**cov.found, **{t: "(actor)" for t in newly}})
+
+
+def _own_stems(spec: SourceSpec | None) -> set[str]:
     if spec is None:
         return set()
     kinds = {"report", "reports", "reporting", "statement", "statements", "resolution", "resolutions", "texts", "list"}
@@ -182,7 +195,9 @@ def _place_conflict(nlp: Any, view: ClaimView, missing: list[str], sentence: str
         if not m:
             continue
         prep = m.group(1)
-        sdoc = nlp(sentence)
+        from extractors.match.compare import _parsed
+
+        sdoc = _parsed(nlp, sentence)
         for e in sdoc.ents:
             if e.label_ in ("GPE", "LOC", "FAC") and e.start > 0 and sdoc[e.start - 1].lower_ == prep \
                     and fold_str(e.text.lower()) not in fold_str(view.body.lower()):
@@ -208,17 +223,24 @@ def _evaluate(view: ClaimView, spec: SourceSpec | None, doc: ParsedDoc, index: S
     focus = set(view.predicates) | {t for t, w in view.terms.items() if w >= 1.5}
     sst = stance(nlp, sent, focus if view.predicates else None)
     actors_missing = []
+    found_actor_stems: set[str] = set()
     for act in view.actors:
         if _self_reference(act, spec):
             continue
         where = actor_found(act, p.text, gazetteer) or actor_found(act, index.context, gazetteer)
         if where is None:
             actors_missing.append(act)
+            continue
+        found_actor_stems |= set(stems(act))
+        if False:
+            pass
         elif fold_str(where.lower()) != fold_str(act.lower()):
             reasons.append(f"actor {act} found as '{where}'")
         else:
             reasons.append(f"actor {act} found")
-    place = _place_conflict(nlp, view, actors_missing, sent) if actors_missing else None
+    if found_actor_stems:
+        cov = _with_found(view, cov, found_actor_stems)
+    place = _place_conflict(nlp, view, actors_missing, p.text) if actors_missing else None
     if place:
         nc = type(nc)("mismatch", nc.reasons + [place])
     reasons += nc.reasons + dc.reasons + qc.reasons
@@ -244,7 +266,7 @@ def check_claim_source(claim: Claim, view: ClaimView, spec: SourceSpec | None, r
     qc = compare_quotes(view, doc.text)  # quoted words are searched in the whole document
     if not cands:
         return Decision("not_found", 0.0, list(view.resolutions) + ["the source has no text passages"]), None, 0.0
-    order = list(cands[:3])
+    order = list(cands[:4])
     if qc.location is not None:
         qp = next((p for p in index.passages if p.char_start <= qc.location[0] < p.char_end), None)
         if qp is not None and all(c.passage is not qp for c in order[:1]):
@@ -252,20 +274,26 @@ def check_claim_source(claim: Claim, view: ClaimView, spec: SourceSpec | None, r
             order.insert(0, type(cands[0])(qp, 0.0, qcov, qcov.score))
     sup = float(load_cues()["match"]["support_coverage"])
     judged = [(_evaluate(view, spec, doc, index, c.passage, c.cov, qc, nlp, gazetteer), c) for c in order]
-    first = judged[0]
-    for dec, cand in judged:
-        if dec.verdict == "not_found" and dec.weak:
-            continue
-        if dec.verdict == "contradicted" and any(r.startswith(("date ", "number ")) for r in dec.reasons):
-            # a passage on another event may carry another date or count: a
-            # passage that agrees and covers the claim wins
-            agree = [(d, c) for d, c in judged if d.verdict == "supported" and c.cov.score >= sup]
-            if agree:
-                d2, c2 = agree[0]
-                d2.reasons.append(f"another passage (paragraph {cand.passage.paragraph}) gives a different value")
-                return d2, c2.passage, c2.relevance
-        return dec, cand.passage, cand.relevance
-    return first[0], first[1].passage, first[1].relevance
+    strong = [(d, c) for d, c in judged if not (d.verdict == "not_found" and d.weak)]
+    if not strong:
+        d, c = judged[0]
+        return d, c.passage, c.relevance
+    # a passage that states the whole claim wins; a date or count that differs
+    # in another passage (often another event) is noted, not a contradiction
+    sup_rows = [(d, c) for d, c in strong if d.verdict == "supported" and c.cov.score >= sup]
+    if any(c.passage.kind != "heading" for _, c in strong):
+        # a title restates; the body holds the details (and the breakdowns)
+        sup_rows = [(d, c) for d, c in sup_rows if c.passage.kind != "heading"] or (
+            [] if any(d.verdict != "supported" for d, c in strong if c.passage.kind != "heading") else sup_rows)
+    if sup_rows:
+        d, c = sup_rows[0]
+        others = [x for x, _ in strong if x.verdict == "contradicted" and any(r.startswith(("date ", "number ")) for r in x.reasons)]
+        if others:
+            d.reasons.append("another passage gives a different value: " + "; ".join(r for r in others[0].reasons if r.startswith(("date ", "number "))))
+        return d, c.passage, c.relevance
+    # otherwise the most relevant passage that speaks to the claim decides
+    d, c = strong[0]
+    return d, c.passage, c.relevance
 
 
 def match_claims(case: Case, claims: list[Claim], sources: dict[str, tuple[DocumentRow, ParsedDoc | None]], nlp: Any,

@@ -34,11 +34,23 @@ _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "edly", "ied", "
 
 def stem(tok: str) -> str:
     """Crude, consistent stem: one common suffix off, then the first five letters."""
+    tok = _irregular().get(tok, tok)
     for suf in _SUFFIXES:
         if tok.endswith(suf) and len(tok) - len(suf) >= 3 and not (suf == "s" and tok.endswith("ss")):
             tok = tok[: -len(suf)]
             break
+    if len(tok) > 3 and tok[-1] in "ey":  # file/filed, issue/issued, carry/carried
+        tok = tok[:-1]
     return tok[:5]
+
+
+@lru_cache(maxsize=1)
+def _irregular() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for base, forms in load_cues().get("irregular_verbs", {}).items():
+        for f in forms:
+            out[f] = base
+    return out
 
 
 def tokens(text: str) -> list[str]:
@@ -133,6 +145,8 @@ def view_claim(nlp: Any, text: str) -> ClaimView:
     resolved = re.findall(r"\b(\w+) \[([^\]]+)\]", text)
     # the label before ": " of item paragraphs is context; the clause follows it
     doc = nlp(body)
+    lab = re.match(r"^([^:]{3,90}):\s", body)
+    label_end = lab.end() if lab else 0  # an item label ("FK-3 (...) (China): ...") is context
     terms: dict[str, float] = {}
     preds: list[str] = []
     pwords: list[str] = []
@@ -144,13 +158,20 @@ def view_claim(nlp: Any, text: str) -> ClaimView:
         actors.append(name)
     neg_words = set(cues["negation"]["words"])
     ignore = set(cues["match"].get("ignore_terms", []))
+    reporting = set(cues["checkworthy"]["reporting_verbs"])
     negated = False
     force, dword = 0, None
     universal = False
+    skip: set[int] = set()
+    for ph in cues["match"].get("ignore_phrases", []):
+        for m in re.finditer(r"\b" + re.escape(ph) + r"\b", body.lower()):
+            skip.update(t.i for t in doc if m.start() <= t.idx < m.end())
     for t in doc:
         low = fold_str(t.text.lower())
         if t.dep_ == "neg" or low in neg_words or (t.lower_ == "no" and t.dep_ == "det"):
             negated = True
+        if t.i in skip:
+            continue
         if t.pos_ in ("VERB", "AUX", "NOUN", "PROPN") or t.dep_ == "ROOT":
             nxt = t.nbor(1).lower_ if t.i + 1 < len(doc) else None
             f = max(demand_force(t.lemma_.lower(), nxt), demand_force(t.lower_, nxt)) if t.pos_ in ("VERB", "AUX") or t.dep_ == "ROOT" or t.i == 0 or t.is_title else 0
@@ -163,17 +184,30 @@ def view_claim(nlp: Any, text: str) -> ClaimView:
         for tok in tokens(t.text):
             st = stem(tok)
             w = 1.0
-            if t.pos_ in ("PROPN",) or t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+            lem = t.lemma_.lower()
+            if len(tok) <= 2:
+                w = 0.5
+            elif t.pos_ in ("PROPN",) or t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
                 w = 2.0
             elif t.pos_ in ("ADV", "ADJ"):
                 w = 0.5
+            elif t.pos_ == "VERB" and (lem in LIGHT_VERBS or demand_force(lem, "on") or lem in reporting):
+                w = 0.5
             elif t.pos_ == "VERB":
                 w = 1.5
+            if t.idx < label_end and w < 2.0:
+                w = 0.5
             terms[st] = max(terms.get(st, 0.0), w)
-        if t.pos_ == "VERB" and t.dep_ in ("ROOT", "conj", "xcomp", "ccomp", "pcomp") and t.lemma_.lower() not in LIGHT_VERBS \
+        if t.pos_ == "VERB" and t.dep_ in ("ROOT", "conj", "xcomp", "ccomp", "pcomp", "advcl") \
                 and not demand_force(t.lemma_.lower(), t.nbor(1).lower_ if t.i + 1 < len(doc) else None) and t.tag_ != "VBG":
-            preds.append(stem(fold_str(t.lemma_.lower())))
-            pwords.append(t.text)
+            if t.lemma_.lower() not in LIGHT_VERBS:
+                preds.append(stem(fold_str(t.lemma_.lower())))
+                pwords.append(t.text)
+            else:  # "kept secret", "keeps him on the list": the complement carries it
+                for c in t.children:
+                    if c.dep_ in ("acomp", "oprd", "dobj") and c.lower_ not in ignore and c.pos_ != "PRON":
+                        preds.append(stem(fold_str(c.lemma_.lower())))
+                        pwords.append(c.text)
     if not preds:
         # copula or light verb: the complement ("are in detention") or the
         # subject noun ("integration continued") carries the claim
@@ -499,7 +533,8 @@ def stance(nlp: Any, sentence: str, focus: set[str] | None = None) -> StanceChec
     def in_focus(tok: Any) -> bool:
         if focus is None:
             return True
-        for h in (tok, tok.head, tok.head.head):
+        near = [tok, tok.head, tok.head.head] + [c for c in tok.children if c.dep_ in ("dobj", "attr", "acomp", "oprd", "nsubjpass")]
+        for h in near:
             st = stem(fold_str(h.lemma_.lower()))
             st2 = stem(fold_str(h.lower_))
             if st in focus or st2 in focus or groups.get(st, set()) & focus or groups.get(st2, set()) & focus:

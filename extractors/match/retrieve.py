@@ -28,6 +28,7 @@ class Candidate:
     bm25: float
     cov: Coverage
     relevance: float  # 0..1
+    rank: float = 0.0  # uncapped ranking score
 
 
 def build_index(doc: ParsedDoc) -> SourceIndex:
@@ -74,7 +75,7 @@ def retrieve(view: ClaimView, index: SourceIndex, k: int = 6, gazetteer: Any = N
             bonus -= 0.1  # a title restates; the body holds the details
         if view.universal and find_quantities(p.text) and re.search(r"\b(the others|the rest|remaining)\b", p.text.lower()):
             bonus += 0.2  # "all X" against "three X ...; the others ..."
-        rel = min(1.0, cov.score + bonus + (0.02 * scores[i] / mx if mx > 0 else 0.0))
-        out.append(Candidate(p, float(scores[i]), cov, rel))
-    out.sort(key=lambda c: c.relevance, reverse=True)
+        raw = cov.score + bonus + (0.02 * scores[i] / mx if mx > 0 else 0.0)
+        out.append(Candidate(p, float(scores[i]), cov, max(0.0, min(1.0, raw)), raw))
+    out.sort(key=lambda c: c.rank, reverse=True)
     return out

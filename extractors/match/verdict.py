@@ -71,6 +71,11 @@ def decide(view: ClaimView, cov: Coverage, numbers: NumberCheck, dates: DateChec
         partial_reasons.append("claim says all")
     if c < sup:
         partial_reasons.append("only part of the claim is in the passage")
+    else:
+        # a supported claim may not leave out a content word that matters
+        heavy = [t for t in cov.missing if view.terms.get(t, 0) >= 1.0]
+        if heavy and c < 0.85:
+            partial_reasons.append("not in the passage: " + ", ".join(heavy))
     if partial_reasons:
         return Decision("partly_supported", round(min(c, 0.79), 3), r + partial_reasons)
     return Decision("supported", round(min(1.0, 0.5 + c / 2), 3), r)
