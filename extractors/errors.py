@@ -1,10 +1,11 @@
-"""Error types.  Each carries a ``status`` for the table row and a ``hint``
-telling a person what to do next."""
+"""Error types.  Each carries a ``hint`` telling a person what to do next.
+
+Errors raised for one source become a ``failed`` row; fetch errors may carry
+the HTTP status as ``.status`` (an int), so the base class defines none."""
 from __future__ import annotations
 
 
 class ClaimcheckError(Exception):
-    status = "failed"
     hint = ""
 
     def __init__(self, message: str, *, hint: str | None = None):

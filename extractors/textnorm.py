@@ -6,6 +6,7 @@ match found in folded text points at the right characters of the original.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -59,6 +60,7 @@ _QUOTES = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
     "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-",  # hyphen, non-breaking hyphen
 }
 
 
@@ -69,7 +71,7 @@ def _ligature(ch: str) -> str | None:
     return None
 
 
-def normalise(text: str) -> tuple[str, list[int]]:
+def _normalise_slow(text: str) -> tuple[str, list[int]]:
     """Canonical form of extracted text, with an offset map.
 
     Applies Unicode NFC (per base character and its combining marks),
@@ -123,6 +125,51 @@ def normalise(text: str) -> tuple[str, list[int]]:
     return "".join(out), index
 
 
+_COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_TOKEN = re.compile(
+    "[" + re.escape("".join(sorted(_DROP | _SPACES | set(_QUOTES)))) + "\ufb00-\ufb06]"
+    "|.[" + _COMBINING + "]+",
+    re.DOTALL,
+)
+
+
+def normalise(text: str) -> tuple[str, list[int]]:
+    """Canonical form of extracted text, with an offset map.
+
+    Applies Unicode NFC (per base character and its combining marks),
+    expands ligatures (``ﬁ`` -> ``fi``), drops soft hyphens and zero-width
+    characters, turns non-breaking and other odd spaces into a plain space,
+    typographic quotes into ASCII quotes and Unicode hyphens into ``-``.
+    Letters with diacritics and Cyrillic are kept as they are (folding is
+    :func:`fold`'s job).
+
+    Returns ``(normalised, index_map)`` with ``len(index_map) ==
+    len(normalised)``; ``index_map[i]`` is the offset in *text* of the
+    character that produced ``normalised[i]``.
+    """
+    out: list[str] = []
+    index: list[int] = []
+    pos = 0
+    for m in _TOKEN.finditer(text):
+        a, b = m.span()
+        if a > pos:
+            out.append(text[pos:a])
+            index.extend(range(pos, a))
+        piece, piece_index = _normalise_slow(m.group())
+        out.append(piece)
+        index.extend(a + k for k in piece_index)
+        pos = b
+    if pos < len(text):
+        out.append(text[pos:])
+        index.extend(range(pos, len(text)))
+    result = "".join(out)
+    if not result.isascii() and not unicodedata.is_normalized("NFC", result):
+        return _normalise_slow(text)  # rare singletons (e.g. U+212B) need the full pass
+    return result, index
+
+
 def normalise_str(text: str) -> str:
     """Normalised text only."""
+    if text.isascii() or (not _TOKEN.search(text) and unicodedata.is_normalized("NFC", text)):
+        return text
     return normalise(text)[0]

@@ -180,7 +180,42 @@ def _print_summary(result) -> None:
     if result.failures:
         console.print(f"[yellow]{len(result.failures)} source(s) unavailable[/] (see documents.csv):")
         for sid, err in result.failures[:50]:
-            console.print(f"  {sid}: {err[:160]}")
+            console.print(f"  {sid}: {err}", no_wrap=True, overflow="ellipsis", markup=False)
+
+
+@app.command()
+def fetch(
+    case: Path = CaseOpt,
+    offline: bool = OfflineOpt,
+    store: Optional[Path] = StoreOpt,
+    allow_private_addresses: bool = AllowPrivateOpt,
+    archive_fallback: bool = typer.Option(
+        False, "--archive-fallback",
+        help="After the url and mirrors fail, try the Wayback Machine's raw copy (off by default)."),
+) -> None:
+    """Run the fetch stage alone: download every source into the raw store.
+
+    Conditional requests (ETag / Last-Modified) reuse stored copies; a changed
+    document becomes a new version, nothing is overwritten.  Exit code 0
+    whatever the per-source statuses; 2 if the case file is invalid.
+    """
+    from extractors.fetch.fetch import fetch_all
+    from extractors.fetch.store import RawStore
+    from flows.cli_store import render_fetch_rows
+
+    settings = _settings(None, store, None, offline, allow_private_addresses)
+    if archive_fallback:
+        settings = settings.with_(archive_fallback=True)
+    case_obj = _load_case(case)
+    store_obj = RawStore(settings.store_dir)
+    with console.status("fetching...") as status:
+        def progress(row) -> None:
+            status.update(f"fetched {row.source_id}: {row.status}")
+
+        rows = fetch_all(list(case_obj.sources), case_obj.root, store_obj, settings, progress=progress)
+    render_fetch_rows(rows, console)
+    ok = sum(r.status == "ok" for r in rows)
+    console.print(f"{ok} of {len(rows)} sources stored in {settings.store_dir}")
 
 
 @app.command()
@@ -206,6 +241,11 @@ def sources(case: Path = CaseOpt, out: Optional[Path] = OutOpt) -> None:
             status += f": {r['error'][:60]}"
         table.add_row(s.id, s.kind, s.published or "", status, s.url or s.path or "")
     console.print(table)
+
+
+from flows.cli_store import store_app  # noqa: E402
+
+app.add_typer(store_app, name="store")
 
 
 def main() -> None:  # console-script entry point

@@ -26,5 +26,8 @@ DEFAULTS = {
 
 def configure(state_dir: Path) -> None:
     os.environ.setdefault("PREFECT_HOME", str(Path(state_dir) / "prefect"))
+    # Prefect's SQLite database cannot be created in a missing folder, and the
+    # ephemeral server then only fails after its start-up timeout.
+    Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)

@@ -13,7 +13,7 @@ import socketserver
 import struct
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 304: "Not Modified", 404: "Not Found",
@@ -62,7 +62,9 @@ class Hit:
 
 
 class LocalServer:
-    def __init__(self) -> None:
+    def __init__(self, ssl_context=None) -> None:
+        self.ssl_context = ssl_context
+        self.handshakes = 0
         self.routes: dict[str, Handler] = {}
         self.hits: list[Hit] = []
         self._lock = threading.Lock()
@@ -86,7 +88,8 @@ class LocalServer:
     # ------------------------------------------------------------------ api
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        scheme = "https" if self.ssl_context else "http"
+        return f"{scheme}://127.0.0.1:{self.port}{path}"
 
     def route(self, path: str, handler: Handler) -> str:
         self.routes[path] = handler
@@ -121,6 +124,13 @@ class LocalServer:
 
     def _handle(self, sock: socket.socket) -> None:
         sock.settimeout(10)
+        if self.ssl_context is not None:
+            with self._lock:
+                self.handshakes += 1
+            try:
+                sock = self.ssl_context.wrap_socket(sock, server_side=True)
+            except OSError:
+                return  # the client refused our certificate
         buf = b""
         try:
             while b"\r\n\r\n" not in buf:

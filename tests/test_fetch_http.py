@@ -6,6 +6,7 @@ import hashlib
 import socket
 import threading
 import time
+import tracemalloc
 
 import pytest
 
@@ -217,8 +218,14 @@ def test_gzip_bomb_is_capped(server, env):
     bomb = gzip.compress(b"\0" * (20 * 1024 * 1024), compresslevel=9)
     assert len(bomb) < 100_000
     url = server.static("/bomb.csv", bomb, headers={"Content-Type": "text/csv", "Content-Encoding": "gzip"})
-    row = run(env, spec("bomb", url), max_decompressed_bytes=1_000_000)
+    tracemalloc.start()
+    try:
+        row = run(env, spec("bomb", url), max_decompressed_bytes=1_000_000)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
     assert row.status == "failed" and "max_decompressed_bytes=1000000" in row.error
+    assert peak < 8 * 1024 * 1024  # stopped at the cap, never inflated the 20 MB
     assert len(server.hits_for("/bomb.csv")) == 1
 
 
@@ -305,7 +312,8 @@ def test_all_candidates_fail_with_an_actionable_error(server, env):
     m1, m2 = server.url("/gone1"), server.static("/m2", b"", 500)
     row = run(env, spec("lost", main, mirrors=(m1, m2)))
     assert row.status == "failed"
-    assert row.error.startswith(f"HTTP 404 from {main}; 2 other candidates tried: mirror 1: HTTP 404 from {m1}")
+    assert row.error.startswith(f"HTTP 404 from {main} (the document moved or was removed")
+    assert f"; 2 mirrors tried: mirror 1: HTTP 404 from {m1}" in row.error
     assert f"mirror 2: HTTP 500 from {m2}" in row.error
 
 
@@ -407,4 +415,78 @@ def test_fetch_all_keeps_order_and_per_host_limits(server, env):
     assert sorted(r.source_id for r in seen) == sorted(s.id for s in specs)
     assert state["max"] == 1
     starts = sorted(h.at for h in server.hits)
-    assert all(b - a >= 0.09 for a, b in zip(starts, starts[1:]))
+    assert len(starts) == 5 and starts[-1] - starts[0] >= 0.35  # 4 gaps of per_host_delay=0.1 (server-side clock)
+
+
+def test_connection_refused_is_retried_then_reported(env):
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()  # nothing listens there now
+    url = f"http://127.0.0.1:{port}/x.pdf"
+    row = run(env, spec("closed", url), retries=2)
+    _, store, _ = env
+    assert row.status == "failed" and row.error.startswith("cannot connect") and url in row.error
+    assert "after 3 tries" in row.error
+    assert [a["error"].split(":")[0] for a in store.attempts("closed")[:3]] == ["try 1", "try 2", "try 3"]
+
+
+def test_url_first_then_local_path_as_last_resort(server, env):
+    case_root, store, _ = env
+    (case_root / "docs").mkdir()
+    (case_root / "docs" / "copy.pdf").write_bytes(PDF)
+    main = server.url("/gone.pdf")
+    row = run(env, spec("both", main, path="docs/copy.pdf"))
+    assert row.status == "ok" and row.final_url == "file:docs/copy.pdf" and row.sha256 == sha(PDF)
+    assert f"HTTP 404 from {main}" in row.error and row.error.startswith("warning: used docs/copy.pdf")
+    # the case's own copy is preferred to a page that only looks like the document
+    server.static("/login.pdf", make_html("Sign in", ["Please sign in."]), headers={"Content-Type": "text/html"})
+    row = run(env, spec("both2", server.url("/login.pdf"), path="docs/copy.pdf", format="pdf"))
+    assert row.status == "ok" and row.content_type == "pdf" and row.final_url == "file:docs/copy.pdf"
+
+
+@pytest.mark.parametrize("raw_deflate", [False, True])
+def test_deflate_body_is_decoded(server, env, raw_deflate):
+    import zlib
+
+    text = make_html("Report page", REPORT_TEXT * 2)
+    c = zlib.compressobj(wbits=-15 if raw_deflate else 15)
+    body = c.compress(text) + c.flush()
+    url = server.static("/page", body, headers={"Content-Type": "text/html", "Content-Encoding": "deflate"})
+    row = run(env, spec("page", url))
+    _, store, _ = env
+    assert row.status == "ok" and store.read(row.sha256) == text
+
+
+def test_unknown_content_encoding_is_refused(server, env):
+    url = server.static("/br", b"\x1b\x00\x00", headers={"Content-Encoding": "br"})
+    row = run(env, spec("br", url))
+    assert row.status == "failed" and "unsupported Content-Encoding 'br'" in row.error
+
+
+def test_retry_after_forms():
+    from email.utils import format_datetime
+    from datetime import datetime, timedelta, timezone
+
+    from extractors.fetch.http import parse_retry_after
+
+    assert parse_retry_after("7") == 7.0
+    assert parse_retry_after(None) is None and parse_retry_after("soon") is None
+    later = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=30), usegmt=True)
+    assert 25 <= parse_retry_after(later) <= 30
+    assert parse_retry_after("Mon, 01 Jan 2001 00:00:00 GMT") == 0.0
+
+
+def test_redirect_to_another_scheme_is_refused(server, env):
+    server.static("/to-file", b"", 302, {"Location": "file:///etc/passwd"})
+    row = run(env, spec("scheme-hop", server.url("/to-file")))
+    assert row.status == "failed" and "scheme 'file'" in row.error and "only http and https" in row.error
+
+
+def test_waiting_for_a_host_slot_does_not_count_against_the_deadline(server, env):
+    server.route("/q/*", lambda r: r.send(200, make_pdf([r.path]), PDF_HEADERS))
+    specs = [spec(f"q{i}", server.url(f"/q/{i}.pdf")) for i in range(4)]
+    case_root, store, settings = env
+    rows = fetch_all(specs, case_root, store,
+                     settings.with_(per_host_concurrency=1, per_host_delay=0.3, attempt_deadline=0.5))
+    assert [r.status for r in rows] == ["ok"] * 4  # the last one waited ~0.9 s for its turn

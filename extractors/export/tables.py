@@ -77,7 +77,24 @@ def to_arrow(table: str, rows: Iterable[Row | dict]) -> pa.Table:
     sch = schema(table)
     dicts = rows_to_dicts(rows)
     cols = {name: [d.get(name) for d in dicts] for name in sch.names}
-    return pa.Table.from_pydict(cols, schema=sch)
+    try:
+        return pa.Table.from_pydict(cols, schema=sch)
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        for f in sch:
+            try:
+                pa.array(cols[f.name], type=f.type)
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                bad = next(v for v in cols[f.name] if v is not None and not _fits(v, f.type))
+                raise TypeError(f"table {table!r} column {f.name!r} ({f.type}) got {bad!r}") from exc
+        raise
+
+
+def _fits(value: Any, typ: pa.DataType) -> bool:
+    try:
+        pa.array([value], type=typ)
+        return True
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return False
 
 
 def write_table(out_dir: Path, table: str, rows: Iterable[Row | dict]) -> dict[str, Path]:

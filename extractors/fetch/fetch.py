@@ -97,7 +97,7 @@ def _offline(spec: SourceSpec, store: RawStore) -> DocumentRow:
         return DocumentRow(source_id=spec.id, url=latest.url, status="failed",
                            error=f"offline and the stored copy {latest.sha256[:12]} is unreadable: {exc}")
     warnings = warnings_for(data, latest.content_type or sniff(data), spec.format,
-                            latest.provenance.get("header_content_type"))
+                            latest.provenance.get("header_content_type"), url=latest.final_url)
     return _row_from_version(spec.id, latest, http_status=latest.provenance.get("http_status"),
                              fetched_at=latest.fetched_at, warnings=warnings)
 
@@ -115,8 +115,10 @@ def _online(spec: SourceSpec, case_root: Path, store: RawStore, settings: Settin
         store.record_attempt(DocumentRow(source_id=spec.id, url=url, final_url=final_url, status="failed",
                                          http_status=status, fetched_at=utcnow(), error=error))
 
-    for label, url in candidate_urls(spec, settings):
+    candidates = candidate_urls(spec, settings)
+    for index, (label, url) in enumerate(candidates):
         assert fetcher is not None
+        more_to_try = index < len(candidates) - 1 or bool(spec.path)
         prefix = "" if label == "url" else f"{label}: "
         try:
             guard.check_scheme(url)
@@ -130,7 +132,8 @@ def _online(spec: SourceSpec, case_root: Path, store: RawStore, settings: Settin
                               last_modified=cond.last_modified if cond else None, on_failure=on_failure)
         except Exception as exc:  # noqa: BLE001 - every try was recorded by on_failure
             text = describe(exc)
-            if url not in text and (getattr(exc, "final_url", None) or "") not in text:
+            final = getattr(exc, "final_url", None)
+            if url not in text and not (final and final in text):
                 text += f" ({url})"
             tries = getattr(exc, "tries", 1)
             if tries > 1:
@@ -144,7 +147,7 @@ def _online(spec: SourceSpec, case_root: Path, store: RawStore, settings: Settin
                 continue
             data = store.read(cond.sha256)
             warnings = warnings_for(data, cond.content_type or sniff(data), spec.format,
-                                    cond.provenance.get("header_content_type"))
+                                    cond.provenance.get("header_content_type"), url=cond.final_url)
             row = _row_from_version(spec.id, cond, http_status=304, fetched_at=utcnow(), warnings=warnings)
             row.url, row.final_url = url, res.final_url
             return _done(store, row, failures)
@@ -155,8 +158,8 @@ def _online(spec: SourceSpec, case_root: Path, store: RawStore, settings: Settin
             on_failure(url, res.final_url, res.status, failures[-1])
             continue
         fmt = sniff(data, res.content_type, res.final_url)
-        warnings = warnings_for(data, fmt, spec.format, res.content_type)
-        if warnings:
+        warnings = warnings_for(data, fmt, spec.format, res.content_type, url=res.final_url)
+        if warnings and more_to_try:
             if weak is None:
                 weak = (label, res, fmt, warnings)
             sha = store.put_object(data)  # keep the bytes we judged, even if unused
@@ -165,17 +168,17 @@ def _online(spec: SourceSpec, case_root: Path, store: RawStore, settings: Settin
                 content_type=fmt, bytes=len(data), sha256=sha, fetched_at=utcnow(),
                 error=_warn_text(warnings + ["looking for a better candidate"])))
             continue
-        return _done(store, _store_result(spec, store, label, res, fmt, warnings), failures, recorded=False)
+        return _done(store, _store_result(spec, store, label, res, fmt, warnings), failures)
+
+    if spec.path:  # the case's own copy beats a doubtful download
+        try:
+            return _done(store, _local(spec, case_root, store, settings), failures)
+        except FetchError as exc:
+            failures.append(f"path: {exc}")
 
     if weak is not None:
         label, res, fmt, warnings = weak
-        return _done(store, _store_result(spec, store, label, res, fmt, warnings), failures, recorded=False)
-
-    if spec.path:
-        try:
-            return _done(store, _local(spec, case_root, store, settings), failures, recorded=False)
-        except FetchError as exc:
-            failures.append(f"path: {exc}")
+        return _done(store, _store_result(spec, store, label, res, fmt, warnings), failures)
 
     if not failures:
         failures.append("no url, mirrors or path in case.toml")
@@ -209,7 +212,7 @@ def _local(spec: SourceSpec, case_root: Path, store: RawStore, settings: Setting
     root = case_root.resolve()
     shown = full.relative_to(root).as_posix() if full.is_relative_to(root) else str(full)
     fmt = sniff(data, None, full.name)
-    warnings = warnings_for(data, fmt, spec.format, None)
+    warnings = warnings_for(data, fmt, spec.format, None, url=full.name)
     fetched_at = utcnow()
     version = store.put(spec.id, data, {
         "url": spec.path, "final_url": f"file:{shown}", "content_type": fmt, "fetched_at": fetched_at,
@@ -220,9 +223,9 @@ def _local(spec: SourceSpec, case_root: Path, store: RawStore, settings: Setting
                        error=_warn_text(warnings))
 
 
-def _done(store: RawStore, row: DocumentRow, failures: list[str], recorded: bool = False) -> DocumentRow:
+def _done(store: RawStore, row: DocumentRow, failures: list[str]) -> DocumentRow:
     if failures:
-        note = "warning: used " + (row.url or "?") + " after: " + " | ".join(failures)
+        note = "warning: used " + (row.url or "?") + "; other candidates: " + " | ".join(failures)
         row.error = f"{row.error}; {note}" if row.error else note
     store.record_attempt(row)
     return row
@@ -233,7 +236,7 @@ def _failed(spec: SourceSpec, store: RawStore, failures: list[str],
     first, rest = failures[0], failures[1:]
     error = first
     if rest:
-        error += f"; {len(rest)} other candidate{'s' if len(rest) > 1 else ''} tried: " + " | ".join(rest)
+        error += f"; {len(rest)} mirror{'s' if len(rest) > 1 else ''} tried: " + " | ".join(rest)
     row = DocumentRow(source_id=spec.id, url=spec.url or spec.path, status="failed", fetched_at=utcnow(),
                       http_status=http_status, error=error)
     store.record_attempt(row)

@@ -51,8 +51,10 @@ def resolve(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise FetchError(f"cannot resolve host {host!r}: {exc.strerror or exc}",
-                         hint="check the URL's host name and your DNS") from exc
+        err = FetchError(f"cannot resolve host {host!r}: {exc.strerror or exc}",
+                         hint="check the URL's host name and your DNS")
+        err.transient = exc.errno == socket.EAI_AGAIN  # type: ignore[attr-defined]  # retried by the fetcher
+        raise err from exc
     seen: list[str] = []
     for info in infos:
         addr = str(info[4][0]).split("%", 1)[0]

@@ -38,6 +38,13 @@ from extractors.fetch import guard
 from extractors.settings import Settings
 
 SUCCESS = (200, 203)
+STATUS_HINTS = {
+    404: "the document moved or was removed: find its new URL, add a mirror, or set archive_fallback",
+    410: "the publisher removed the document: add a mirror or set archive_fallback",
+    401: "the site wants a login: add a public mirror or a local `path` copy",
+    403: "the site refuses this client: add a mirror or a local `path` copy",
+    451: "the document is withheld for legal reasons here: add a mirror or a local `path` copy",
+}
 REDIRECTS = (301, 302, 303, 307, 308)
 CHUNK = 64 * 1024
 
@@ -83,10 +90,11 @@ _local = threading.local()
 
 
 @contextmanager
-def attempt_deadline(seconds: float) -> Iterator[None]:
+def attempt_deadline(seconds: float, label: float | None = None) -> Iterator[None]:
+    """Socket reads and writes on this thread must finish within *seconds* from now."""
     previous = getattr(_local, "deadline", None)
     _local.deadline = time.monotonic() + seconds
-    _local.deadline_seconds = seconds
+    _local.deadline_seconds = seconds if label is None else label
     try:
         yield
     finally:
@@ -307,8 +315,23 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
+def _tls_failure(exc: BaseException) -> ssl.SSLError | None:
+    seen = 0
+    cur: BaseException | None = exc
+    while cur is not None and seen < 8:
+        if isinstance(cur, ssl.SSLError):
+            return cur
+        if "CERTIFICATE_VERIFY_FAILED" in str(cur):
+            return ssl.SSLError(str(cur))
+        cur = cur.__cause__ or cur.__context__
+        seen += 1
+    return None
+
+
 def _retryable(exc: BaseException) -> bool:
-    if isinstance(exc, RetryableError):
+    if _tls_failure(exc) is not None:
+        return False  # a bad certificate does not get better, and is never retried unverified
+    if isinstance(exc, RetryableError) or getattr(exc, "transient", False):
         return True
     if isinstance(exc, FetchError):
         return False
@@ -319,6 +342,10 @@ def _retryable(exc: BaseException) -> bool:
 def describe(exc: BaseException) -> str:
     if isinstance(exc, FetchError):
         return str(exc)
+    tls = _tls_failure(exc)
+    if tls is not None:
+        return (f"TLS certificate check failed: {tls}; certificate verification is always on"
+                " (install the site's CA in the system store if you trust it)")
     if isinstance(exc, httpx.ConnectTimeout):
         return "connection timed out"
     if isinstance(exc, httpx.ReadTimeout):
@@ -382,8 +409,7 @@ class Fetcher:
             nonlocal tries
             tries += 1
             try:
-                with attempt_deadline(s.attempt_deadline):
-                    return self._attempt(url, etag, last_modified)
+                return self._attempt(url, etag, last_modified)
             except Exception as exc:  # noqa: BLE001 - reported, then re-raised for tenacity
                 try:
                     exc.tries = tries  # type: ignore[attr-defined]
@@ -415,10 +441,12 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        budget = s.attempt_deadline  # seconds of network time for the whole chain; waiting for a slot is free
         while True:
             guard.check_url(current, s.allow_private_addresses, s.allowed_networks)
             host = (urlsplit(current).hostname or "").lower()
-            with self.limiter.slot(host):
+            with self.limiter.slot(host), attempt_deadline(budget, s.attempt_deadline):
+                hop_started = time.monotonic()
                 request = self.client.build_request("GET", current, headers=headers)
                 response = self.client.send(request, stream=True)
                 try:
@@ -440,6 +468,7 @@ class Fetcher:
                     return self._finish(url, current, chain, response)
                 finally:
                     response.close()
+                    budget -= time.monotonic() - hop_started
 
     def _finish(self, url: str, current: str, chain: list[str], response: httpx.Response) -> HttpResult:
         s = self.settings
@@ -458,7 +487,9 @@ class Fetcher:
                                           " try again later", status=status, final_url=current)
             raise RetryableError(msg, status=status, retry_after=ra, final_url=current)
         if status not in SUCCESS:
-            raise HTTPStatusError(f"HTTP {status} from {current}", status=status, final_url=current)
+            err = HTTPStatusError(f"HTTP {status} from {current}", status=status, final_url=current)
+            err.hint = STATUS_HINTS.get(status, "")
+            raise err
         declared = h.get("content-length")
         if declared and declared.isdigit() and int(declared) > s.max_bytes:
             raise TooLarge(f"Content-Length {declared} exceeds max_bytes={s.max_bytes} ({current})")

@@ -8,6 +8,7 @@ these and do not decode as text (a ZIP, an image...).
 from __future__ import annotations
 
 import csv
+import io
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 from charset_normalizer import from_bytes
 
 HEAD = 4096
+HTML_CHECK_BYTES = 2 * 1024 * 1024  # an error page is small; a big page is judged on its start
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|title|meta|div|p|h1|table|script)\b", re.I | re.S)
 _HTML_ANYWHERE = re.compile(rb"<html\b|<!doctype\s+html", re.I)
@@ -80,19 +82,24 @@ def _is_text(data: bytes) -> bool:
 
 
 def _looks_csv(data: bytes) -> bool:
-    text = data[:HEAD * 4].decode("utf-8", errors="replace")
-    lines = [ln for ln in text.splitlines() if ln.strip()][:20]
-    if len(data) > HEAD * 4 and len(lines) > 1:
-        lines = lines[:-1]  # the last line of a cut sample may be partial
-    if len(lines) < 2:
-        return False
+    """Three or more records with the same number (>= 2) of delimited fields."""
+    sample = data[:HEAD * 4].decode("utf-8", errors="replace")
+    cut = len(data) > HEAD * 4
     try:
-        dialect = csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|")
+        dialect = csv.Sniffer().sniff(sample[:HEAD], delimiters=",;\t|")
     except csv.Error:
         return False
-    rows = list(csv.reader(lines, dialect))
+    try:
+        rows = [r for r in csv.reader(io.StringIO(sample), dialect) if any(c.strip() for c in r)]
+    except csv.Error:
+        return False
+    if cut and len(rows) > 1:
+        rows = rows[:-1]  # the last record of a cut sample may be partial
+    rows = rows[:50]
+    if len(rows) < 3:
+        return False
     widths = {len(r) for r in rows}
-    return min(widths) >= 2 and len(widths) <= 2
+    return len(widths) == 1 and widths.pop() >= 2
 
 
 def sniff(data: bytes, content_type_header: str | None = None, url: str | None = None) -> str:
@@ -108,9 +115,7 @@ def sniff(data: bytes, content_type_header: str | None = None, url: str | None =
         return "binary"
     if declared == "csv" or _looks_csv(data):
         return "csv"
-    if declared in ("pdf", "html", "xml"):
-        return "text"  # text bytes under a structured label: trust the bytes
-    return "text"
+    return "text"  # includes text bytes labelled pdf/html/xml: the bytes are trusted
 
 
 # --------------------------------------------------------------------------- checks on the bytes
@@ -150,19 +155,39 @@ def html_title_and_text(data: bytes) -> tuple[str, str]:
     return title, " ".join(text.split())
 
 
+def _contradicts(expected: str, fmt: str) -> bool:
+    """Labels that commonly hide an error page or a wrong file; text vs csv is not one."""
+    if expected == "pdf":
+        return fmt != "pdf"
+    if expected in ("csv", "xml", "text"):
+        return fmt in ("html", "pdf", "binary")
+    if expected == "html":
+        return fmt in ("pdf", "binary")
+    return False
+
+
 def warnings_for(data: bytes, fmt: str, declared_format: str | None,
-                 header_content_type: str | None, rules: SuspicionRules | None = None) -> list[str]:
+                 header_content_type: str | None, rules: SuspicionRules | None = None,
+                 url: str | None = None) -> list[str]:
     """Human-readable warnings about bytes that arrived with a success status."""
     rules = rules or load_rules()
     out: list[str] = []
     if declared_format and declared_format != fmt:
         out.append(f"format mismatch: case.toml declares {declared_format}, the bytes are {fmt}"
                    + (f" (server said {header_content_type})" if header_content_type else ""))
+    elif not declared_format:
+        # no format in case.toml: the server's label and the URL still say what was expected
+        header_fmt, url_fmt = _declared(header_content_type), _from_url(url)
+        if header_fmt and _contradicts(header_fmt, fmt):
+            out.append(f"format mismatch: server said {header_content_type}, the bytes are {fmt}")
+        elif url_fmt and _contradicts(url_fmt, fmt):
+            ext = urlsplit(url or "").path.rsplit(".", 1)[-1].lower()
+            out.append(f"format mismatch: the URL ends in .{ext}, the bytes are {fmt}")
     if fmt == "pdf":
         if b"%%EOF" not in data[-2048:]:
             out.append("PDF looks truncated: no %%EOF marker near the end")
     if fmt == "html":
-        title, text = html_title_and_text(data)
+        title, text = html_title_and_text(data[:HTML_CHECK_BYTES])  # enough to judge; bounded work
         reasons = []
         for pat in rules.error_title_patterns:
             if title and re.search(pat, title, re.I):

@@ -17,16 +17,42 @@ from spacy.language import Language
 from extractors.ids import stable_id
 from extractors.model import Mention, Passage, Relation
 from extractors.nlp.mentions import AnaphoraState, MentionFinder, MentionHit
-from extractors.nlp.pipeline import build_nlp, gazetteer_of
+from extractors.nlp.pipeline import build_nlp, gazetteer_of, nlp_from_settings
 from extractors.nlp.relations import RelationExtractor, RelationHit
 
 # Bump when extraction logic changes (a cache key of the NLP stage, together
 # with the gazetteer's ``version`` and the model name).
 NLP_VERSION = "nlp.v1"
 
-__all__ = ["NLP_VERSION", "analyse", "build_nlp", "cache_key"]
+__all__ = ["MAX_CHARS", "NLP_VERSION", "analyse", "build_nlp", "cache_key", "nlp_from_settings", "passages_from_lines"]
 
 _EXTRACTORS: dict[int, tuple[MentionFinder, RelationExtractor]] = {}
+
+# Passages longer than this are parsed in pieces cut at a paragraph or
+# sentence end, so a batch never holds a whole report (memory) and no text
+# exceeds spaCy's max_length.
+MAX_CHARS = 20_000
+
+
+def _pieces(text: str, limit: int = MAX_CHARS) -> list[tuple[int, str]]:
+    """(offset, piece) cuts of *text*, each at most *limit* characters,
+    preferring a newline, then a sentence end, then a space as the cut."""
+    if len(text) <= limit:
+        return [(0, text)]
+    out: list[tuple[int, str]] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = max(window.rfind("\n"), -1)
+        if cut < limit // 2:
+            cut = max(window.rfind(". "), window.rfind("? "), window.rfind("! "))
+            cut = cut + 1 if cut >= limit // 2 else window.rfind(" ")
+        if cut <= 0:
+            cut = limit
+        out.append((start, text[start : start + cut]))
+        start += cut
+    out.append((start, text[start:]))
+    return out
 
 
 def _extractors(nlp: Language) -> tuple[MentionFinder, RelationExtractor]:
@@ -61,18 +87,19 @@ def analyse(
     states: dict[tuple[str, str], AnaphoraState] = {}
     mentions: list[Mention] = []
     rels: list[Relation] = []
-    docs = nlp.pipe((p.text for p in ordered), batch_size=batch_size, disable=disable, n_process=n_process)
-    for passage, doc in zip(ordered, docs):
+    units = [(p, off, piece) for p in ordered for off, piece in _pieces(p.text)]
+    docs = nlp.pipe((u[2] for u in units), batch_size=batch_size, disable=disable, n_process=n_process)
+    for (passage, off, _), doc in zip(units, docs):
         state = states.setdefault((passage.source_id, passage.document_sha256), AnaphoraState())
         hits = finder.find(doc, state)
-        mentions.extend(_mention_row(passage, h) for h in hits)
+        mentions.extend(_mention_row(passage, h, off) for h in hits)
         if relations:
-            rels.extend(_relation_row(passage, r) for r in extractor.extract(doc, hits))
+            rels.extend(_relation_row(passage, r, off) for r in extractor.extract(doc, hits))
     return mentions, rels
 
 
-def _mention_row(p: Passage, h: MentionHit) -> Mention:
-    start, end = p.char_start + h.start_char, p.char_start + h.end_char
+def _mention_row(p: Passage, h: MentionHit, off: int = 0) -> Mention:
+    start, end = p.char_start + off + h.start_char, p.char_start + off + h.end_char
     return Mention(
         mention_id=stable_id("mention", p.source_id, p.document_sha256, start, end, h.canonical),
         source_id=p.source_id,
@@ -88,8 +115,8 @@ def _mention_row(p: Passage, h: MentionHit) -> Mention:
     )
 
 
-def _relation_row(p: Passage, r: RelationHit) -> Relation:
-    start, end = p.char_start + r.start_char, p.char_start + r.end_char
+def _relation_row(p: Passage, r: RelationHit, off: int = 0) -> Relation:
+    start, end = p.char_start + off + r.start_char, p.char_start + off + r.end_char
     return Relation(
         relation_id=stable_id(
             "relation", p.source_id, p.document_sha256, start, end, r.subject, r.predicate, r.object

@@ -51,7 +51,7 @@ class MentionFinder:
         self.gaz = gaz
         ev = gaz.events["event"]
         ind = gaz.events.get("indirect", {})
-        f = lambda xs: {fold_str(x) for x in xs}  # noqa: E731
+        f = lambda xs: {fold_str(x) for x in xs}
         self.event_id = ev["id"]
         self.place_id = ev["place"]
         self.monastery_id = ev["monastery"]
@@ -71,6 +71,7 @@ class MentionFinder:
         self.place_words = f(ind.get("place_words", []))
         self.target_ids = set(ind.get("target_ids", []))
         self.target_words = f(ind.get("target_words", []))
+        self.phrase_preps = f(ind.get("phrase_preps", []))
 
     # ------------------------------------------------------------ named
     def _kind(self, span: Span) -> str:
@@ -94,11 +95,23 @@ class MentionFinder:
                 start = c.right_edge.i + 1
         end = tok.i + 1
         for c in tok.rights:
-            if c.dep_ == "prep" and c.i == end:
-                end = c.right_edge.i + 1
+            if c.i == end and ((c.dep_ == "prep" and c.norm_ in self.phrase_preps) or (c.dep_ == "acl" and c.tag_ == "VBN")):
+                end = self._right_edge(c) + 1
             else:
                 break
         return start, end
+
+    _STOP = ("relcl", "appos", "punct", "advcl", "parataxis")
+
+    def _right_edge(self, tok: Token) -> int:
+        """Last token of *tok*'s phrase, leaving out relative clauses,
+        appositions and anything after a comma."""
+        edge = tok.i
+        for c in tok.rights:
+            if c.dep_ in self._STOP or (c.dep_ == "prep" and c.norm_ not in self.phrase_preps):
+                break
+            edge = max(edge, self._right_edge(c))
+        return edge
 
     def _cues(self, doc: Doc, start: int, end: int) -> dict[str, object]:
         months: set[str] = set()

@@ -37,10 +37,6 @@ RULER = "claimcheck_ruler"
 BANJSKA = "claimcheck_banjska"
 OWN_COMPONENTS = (FOLD, RULER, BANJSKA)
 
-if not Doc.has_extension("claimcheck_gazetteer"):
-    Doc.set_extension("claimcheck_gazetteer", default=None)
-
-
 # ----------------------------------------------------------------- components
 
 
@@ -75,7 +71,7 @@ class BanjskaComponent:
         self.place_id = ev["place"]
         self.monastery_id = ev["monastery"]
         look = gaz.events.get("lookalikes", {})
-        f = lambda xs: {fold_str(x) for x in xs}  # noqa: E731
+        f = lambda xs: {fold_str(x) for x in xs}
         self.reject_lower = bool(look.get("reject_lowercase", True))
         self.reject_next = f(look.get("reject_next", []))
         self.reject_prev = f(look.get("reject_prev", []))
@@ -126,10 +122,35 @@ class BanjskaComponent:
             return True
         return self.default_bare != "event"
 
+    def _merge_slash_pairs(self, doc: Doc) -> tuple[list[Span], bool]:
+        """"Banjska/Banjskë monastery" -> one span; the id of the richer part
+        (monastery or event over the bare place) wins."""
+        ours = (self.place_id, self.event_id, self.monastery_id)
+        ents = list(doc.ents)
+        out: list[Span] = []
+        merged = False
+        i = 0
+        while i < len(ents):
+            a = ents[i]
+            if (
+                i + 1 < len(ents) and a.ent_id_ in ours and ents[i + 1].ent_id_ in ours
+                and a.end < len(doc) and doc[a.end].text in ("/", "-", "–") and ents[i + 1].start == a.end + 1
+            ):
+                b = ents[i + 1]
+                eid = b.ent_id_ if b.ent_id_ != self.place_id else a.ent_id_
+                label = b.label_ if b.ent_id_ != self.place_id else a.label_
+                out.append(Span(doc, a.start, b.end, label=label, span_id=eid))
+                merged = True
+                i += 2
+                continue
+            out.append(a)
+            i += 1
+        return out, merged
+
     def __call__(self, doc: Doc) -> Doc:
-        changed = False
+        ents_in, changed = self._merge_slash_pairs(doc)
         ents: list[Span] = []
-        for ent in doc.ents:
+        for ent in ents_in:
             eid = ent.ent_id_
             if eid not in (self.place_id, self.event_id, self.monastery_id):
                 ents.append(ent)
@@ -163,10 +184,6 @@ def make_banjska(nlp: Language, name: str, gazetteer_dir: str) -> BanjskaCompone
 # ------------------------------------------------------------------- patterns
 
 
-def _expand_refs(gaz: Gazetteer, pattern: Any) -> Any:
-    return pattern
-
-
 def ruler_patterns(gaz: Gazetteer, tokenizer) -> list[dict[str, Any]]:
     """EntityRuler patterns from the gazetteer: phrase patterns (matched on
     the folded NORM) for aliases, token patterns for case-sensitive aliases
@@ -196,7 +213,7 @@ def ruler_patterns(gaz: Gazetteer, tokenizer) -> list[dict[str, Any]]:
         # "Banjska attack", "Banjskë terrorist attack", "Banjska monastery attack"
         {"label": elabel, "id": eid, "pattern": [banj, mods, nouns]},
         # "attack in Banjska", "attack on the Banjska monastery"
-        {"label": elabel, "id": eid, "pattern": [nouns, {"NORM": {"IN": ["in", "at", "on", "near"]}},
+        {"label": elabel, "id": eid, "pattern": [mods, nouns, {"NORM": {"IN": ["in", "at", "on", "near"]}},
                                                  {"NORM": "the", "OP": "?"}, banj]},
         # "Banjska monastery", "monastery of/in Banjska", "manastir Banjska"
         {"label": mlabel, "id": mid, "pattern": [banj, mon]},
@@ -236,6 +253,15 @@ def build_nlp(model: str = DEFAULT_MODEL, gazetteer_dir: Path | None = None) -> 
     Cached per (model, gazetteer directory, gazetteer version)."""
     gaz = load_gazetteer(gazetteer_dir)
     return _build(model, str(gaz.directory), gaz.version)
+
+
+def nlp_from_settings(settings=None) -> Language:
+    """``build_nlp`` with the model and gazetteer of *settings* (default:
+    ``Settings.from_env()``, so ``CLAIMCHECK_MODEL`` switches the model)."""
+    from extractors.settings import Settings
+
+    settings = settings or Settings.from_env()
+    return build_nlp(settings.model, settings.gazetteer_dir)
 
 
 def gazetteer_of(nlp: Language) -> Gazetteer:

@@ -64,7 +64,7 @@ class RelationExtractor:
     def __init__(self, gaz: Gazetteer):
         self.gaz = gaz
         cues = gaz.relation_cues
-        f = lambda xs: {fold_str(x) for x in xs}  # noqa: E731
+        f = lambda xs: {fold_str(x) for x in xs}
         mod = cues.get("modality", {})
         self.demand_verbs = f(mod.get("demand_verbs", []))
         self.demand_nouns = f(mod.get("demand_nouns", []))
@@ -84,19 +84,30 @@ class RelationExtractor:
         self.object_preps = {k: f(v) for k, v in args.get("object_preps", {}).items()}
         self.member_preps = f(args.get("member_preps", []))
         self.pronouns = f(args.get("pronouns", []))
+        self.instrument_preps = {k: fold_str(v) for k, v in args.get("instrument_preps", {}).items()}
+        self.compound_link_types = set(args.get("compound_link_types", []))
+        self.complement_required = f(args.get("complement_required", []))
         self.verbs = gaz.verb_classes
         self.phrasal = gaz.phrasal_verbs
 
     # ------------------------------------------------------------ classes
     def _klass(self, tok: Token) -> tuple[str | None, Token | None]:
         """(predicate class, particle/preposition token of a phrasal verb)."""
-        if tok.pos_ != "VERB" and not (tok.dep_ == "conj" and tok.head.pos_ == "VERB" and tok.pos_ in ("ADJ", "NOUN")):
-            return None, None
+        if tok.pos_ != "VERB":
+            # tagger slips: "extradite" as ADJ in "prosecute and extradite",
+            # "thanks" as NOUN in "The Parliament thanks KFOR"
+            if tok.pos_ not in ("ADJ", "NOUN"):
+                return None, None
+            slip = (tok.dep_ == "conj" and tok.head.pos_ == "VERB") or (
+                tok.dep_ == "ROOT" and any(c.dep_ == "nsubj" for c in tok.children)
+                and any(c.dep_ == "dobj" for c in tok.children))
+            if not slip:
+                return None, None
         lemma = tok.lemma_.lower()
         for c in tok.rights:
             if c.dep_ in ("prt", "prep"):
                 key = f"{lemma} {c.lower_}"
-                if key in self.phrasal and self.phrasal[key]:
+                if self.phrasal.get(key):
                     return self.phrasal[key], c
         if lemma in self.phrasal and not self.phrasal[lemma]:
             return None, None
@@ -143,6 +154,10 @@ class RelationExtractor:
             return []
         if self._infinitive_complement(verb):
             return self._controller(verb)
+        if verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.pos_ in ("VERB", "AUX"):
+            return self._subjects(verb.head, depth + 1)  # "attacked the police, killing one officer"
+        if verb.dep_ == "xcomp" and verb.head.pos_ == "ADJ" and verb.head.dep_ == "acomp":
+            return self._subjects(verb.head.head, depth + 1)
         if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
             # "the need for Serbia to extradite": the object of "for"
             fors = [g for c in verb.head.children if c.dep_ == "prep" and c.lower_ == "for"
@@ -164,6 +179,15 @@ class RelationExtractor:
 
     def _objects(self, verb: Token, klass: str, particle: Token | None) -> list[Token]:
         objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+        dobjs = [c for c in objs if c.dep_ == "dobj"]
+        if len(dobjs) > 1:  # "thanked X for ..., an extraordinary admission": keep the nearest
+            objs = [c for c in objs if c.dep_ != "dobj"] + [min(dobjs, key=lambda c: abs(c.i - verb.i))]
+        inst = self.instrument_preps.get(klass)
+        if inst:
+            with_objs = [g for c in verb.children if c.dep_ == "prep" and c.lower_ == inst
+                         for g in c.children if g.dep_ == "pobj"]
+            if with_objs:
+                objs = [c for c in objs if c.dep_ != "dobj"] + with_objs
         if particle is not None:
             objs += [g for g in particle.children if g.dep_ == "pobj"]
         if not objs and klass in self.object_preps:
@@ -184,9 +208,15 @@ class RelationExtractor:
                                 out.extend(self._expand(g))
         return out
 
-    def _arg(self, tok: Token, ent_of: dict[int, Span], mention_of: dict[int, MentionHit], doc: Doc) -> Arg:
+    def _arg(self, tok: Token, ent_of: dict[int, Span], mention_of: dict[int, MentionHit], doc: Doc,
+             event_of: dict[int, MentionHit] | None = None) -> Arg:
+        event_of = event_of or {}
         if tok.lower_ in _REL_PRONOUNS and tok.head.dep_ == "relcl":
             tok = tok.head.head
+            # "the attack on the police in Banjskë, which killed ...": the event
+            ev = event_of.get(tok.i)
+            if ev is not None:
+                return Arg(ev.canonical, self.gaz.type_of(ev.canonical) or "event", tok.i)
         m = mention_of.get(tok.i)
         if m is not None:
             return Arg(m.canonical, self.gaz.type_of(m.canonical) or "event", tok.i)
@@ -205,7 +235,15 @@ class RelationExtractor:
                     a = self._arg(c, ent_of, mention_of, doc)
                     if a.type and a.type != "other":
                         return a
-        # entities sitting in compounds ("Kosovo Police officers") stay text
+        if self.compound_link_types:
+            for c in tok.lefts:
+                if c.dep_ in ("compound", "nmod", "amod"):
+                    for t in c.subtree:
+                        e = ent_of.get(t.i)
+                        eid = e.ent_id_ if e is not None else ""
+                        if eid and self.gaz.type_of(eid) in self.compound_link_types:
+                            return Arg(eid, self.gaz.type_of(eid), tok.i)
+        # other entities sitting in compounds ("Kosovo Police officers") stay text
         start = tok.i
         for c in tok.lefts:
             if c.dep_ in ("det", "predet", "poss", "punct", "case"):
@@ -239,6 +277,9 @@ class RelationExtractor:
             return True
         if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in self.negating_verbs:
             return True
+        if top.dep_ == "xcomp" and any(c.dep_ == "neg" for c in top.head.children) and \
+                top.head.lemma_.lower() not in self.demand_verbs:
+            return True  # "did not want to extradite"
         for o in objs:
             if any(c.dep_ == "det" and c.lower_ == "no" for c in o.children):
                 return True
@@ -254,6 +295,18 @@ class RelationExtractor:
             return "hypothetical"
         if any(c.dep_ == "aux" and c.lower_ in self.demand_modals for c in own):
             return "demanded"
+        # climb through infinitive complements: "calls on Serbia to stop buying"
+        hops = 0
+        while top.dep_ == "xcomp" and top.head.lemma_.lower() not in self.demand_verbs and hops < 3 \
+                and top.head is not top:
+            top = top.head
+            hops += 1
+            while top.dep_ == "conj" and top.head is not top:
+                top = top.head
+            if any(c.dep_ == "aux" and c.lower_ in self.hyp_modals for c in top.children):
+                return "hypothetical"
+        if top.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in self.hyp_marks for c in top.children):
+            return "hypothetical"
         h = top.head
         if top.dep_ in ("xcomp", "ccomp") or self._infinitive_complement(top):
             if h.pos_ in ("VERB", "AUX") and h.lemma_.lower() in self.demand_verbs:
@@ -282,13 +335,22 @@ class RelationExtractor:
             for i in range(e.start, e.end):
                 ent_of[i] = e
         mention_of: dict[int, MentionHit] = {}
+        event_of: dict[int, MentionHit] = {}
         for m in mentions:
             for i in range(m.start, m.end):
                 mention_of[i] = m
+                if m.canonical.startswith("event:"):
+                    event_of[i] = m
         out: list[RelationHit] = []
         for verb in doc:
             klass, particle = self._klass(verb)
             if not klass:
+                continue
+            if verb.lemma_.lower() in self.complement_required and not any(
+                c.dep_ in ("xcomp", "ccomp") or (c.dep_ == "prep" and c.lower_ == "for")
+                or (c.dep_ == "advcl" and any(g.lower_ == "to" for g in c.children))
+                for c in verb.children
+            ):
                 continue
             subjects = self._subjects(verb)
             objects = self._objects(verb, klass, particle)
@@ -297,8 +359,8 @@ class RelationExtractor:
             negated = self._negated(verb, objects)
             sent = verb.sent
             modality = self._modality(verb, sent)
-            subj_args = [self._arg(s, ent_of, mention_of, doc) for s in subjects] or [Arg("", "", verb.i)]
-            obj_args = [self._arg(o, ent_of, mention_of, doc) for o in objects] or [Arg("", "", verb.i)]
+            subj_args = [self._arg(s, ent_of, mention_of, doc, event_of) for s in subjects] or [Arg("", "", verb.i)]
+            obj_args = [self._arg(o, ent_of, mention_of, doc, event_of) for o in objects] or [Arg("", "", verb.i)]
             seen: set[tuple[str, str]] = set()
             for s in subj_args:
                 for o in obj_args:

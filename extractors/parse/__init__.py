@@ -20,6 +20,8 @@ from . import cache as _cache
 
 __all__ = [
     "PARSERS",
+    "PARSE_VERSION",
+    "document_fields",
     "parse_cached",
     "parse_document",
     "parse_isolated",
@@ -37,9 +39,18 @@ PARSERS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
+# every parser id in one string (the run manifest records it)
+PARSE_VERSION = ",".join(pid for ids, _ in PARSERS.values() for pid in ids)
+
+
 def _parse_fn(fmt: str) -> Callable[[str, str, bytes], ParsedDoc]:
     mod, fn = PARSERS[fmt][1].split(":")
     return getattr(import_module(f"{__name__}.{mod}"), fn)
+
+
+def _looks_like_xhtml(raw: bytes | None) -> bool:
+    head = (raw or b"")[:2048].lower()
+    return b"<html" in head or b"xhtml" in head
 
 
 def parser_version(fmt: str, raw: bytes | None = None) -> str:
@@ -48,6 +59,8 @@ def parser_version(fmt: str, raw: bytes | None = None) -> str:
     For HTML both the trafilatura and the fallback ids are included (either may
     produce the text); for CSV, *raw* picks the OFAC or UK parser.  The value
     is the cache key: bumping a parser's version re-parses its documents."""
+    if fmt == "xml" and _looks_like_xhtml(raw):
+        fmt = "html"
     if fmt not in PARSERS:
         raise ParseError(f"no parser for format {fmt!r}", hint=f"supported formats: {', '.join(PARSERS)}")
     if fmt == "csv":
@@ -61,6 +74,13 @@ def parse_document(source_id: str, sha256: str, raw: bytes, fmt: str, settings: 
     """Parse *raw* (format *fmt*: pdf | html | csv | xml | text) in this process.
 
     Raises :class:`ParseError` with a clear message for a bad document."""
+    if fmt == "xml" and _looks_like_xhtml(raw):
+        fmt = "html"
+    if fmt == "xml":
+        raise ParseError(
+            "XML documents other than XHTML are not supported yet",
+            hint="for the OFAC and UK sanctions lists register the CSV edition (sdn.csv, ConList.csv, UK_Sanctions_List.csv)",
+        )
     if fmt not in PARSERS:
         raise ParseError(
             f"no parser for format {fmt!r}",
@@ -74,7 +94,7 @@ def parse_isolated(source_id: str, sha256: str, raw: bytes, fmt: str, settings: 
     ``settings.parse_timeout`` seconds and ``settings.parse_memory_mb`` MB."""
     from .isolate import run_isolated
 
-    if fmt not in PARSERS:  # fail fast, no child needed
+    if fmt not in PARSERS and not (fmt == "xml" and _looks_like_xhtml(raw)):  # fail fast, no child needed
         return parse_document(source_id, sha256, raw, fmt, None)
     return run_isolated(
         "parse_document",
@@ -101,3 +121,29 @@ def parse_cached(source_id: str, sha256: str, raw: bytes, fmt: str, settings: Se
         raise
     _cache.store_doc(path, doc)
     return doc
+
+
+def document_fields(doc: ParsedDoc | None = None, error: BaseException | None = None) -> dict:
+    """The parse half of a ``documents`` row: ``status``, ``parser``,
+    ``pages``, ``chars``, ``language`` and ``error``.  Use with
+    ``dataclasses.replace(row, **document_fields(doc))`` or, when the parse
+    failed, ``document_fields(error=exc)`` (status ``failed``)."""
+    if doc is not None:
+        return {
+            "status": "ok",
+            "parser": doc.parser,
+            "pages": doc.pages,
+            "chars": len(doc.text),
+            "language": doc.language,
+            "error": None,
+        }
+    if error is None:
+        raise ValueError("document_fields needs a ParsedDoc or an error")
+    return {
+        "status": "failed",
+        "parser": None,
+        "pages": None,
+        "chars": None,
+        "language": None,
+        "error": str(error),
+    }

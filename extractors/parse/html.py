@@ -95,9 +95,7 @@ def _trafilatura(source_id: str, sha256: str, html: str, warnings: list[str]) ->
     b = TextBuilder()
     for el in main:
         _emit(el, b)
-    if len(b.text) < MIN_TEXT and not b.blocks:
-        return None
-    if not b.blocks:
+    if not b.blocks or _mostly_links(b.text, html):
         return None
     title = root.get("title") or None
     return ParsedDoc(
@@ -111,6 +109,34 @@ def _trafilatura(source_id: str, sha256: str, html: str, warnings: list[str]) ->
         published=root.get("date") or None,
         warnings=warnings,
     )
+
+
+_WORDS = re.compile(r"\w+", re.UNICODE)
+MIN_WORDS = 8
+
+
+def _mostly_links(text: str, html: str) -> bool:
+    """True when fewer than MIN_WORDS words of *text* are left after taking
+    away the words of the page's links and menus (trafilatura's own fallback
+    returns a navigation bar as text when a page has nothing else)."""
+    words = [w.lower() for w in _WORDS.findall(text)]
+    if len(words) > 400:
+        return False
+    try:
+        tree = lxml.html.fromstring(html.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8", recover=True))
+    except (ET.ParserError, ValueError):
+        return False
+    linked: dict[str, int] = {}
+    for el in tree.iter("a", "nav", "option", "button"):
+        for w in _WORDS.findall(" ".join(el.itertext())):
+            linked[w.lower()] = linked.get(w.lower(), 0) + 1
+    left = 0
+    for w in words:
+        if linked.get(w, 0) > 0:
+            linked[w] -= 1
+        else:
+            left += 1
+    return left < MIN_WORDS
 
 
 def _emit(el, b: TextBuilder) -> None:
@@ -129,7 +155,8 @@ def _emit(el, b: TextBuilder) -> None:
         if rows:
             b.add("\n".join(rows), kind="table", keep_newlines=True)
     elif tag in ("p", "quote", "code"):
-        b.add(_text(el), kind="body")
+        text = _text(el)
+        b.add(text, kind="footnote" if _FOOTNOTE.match(text) else "body")
     elif tag:
         # unknown container: read its children, else its own text
         kids = [k for k in el if isinstance(k.tag, str) and k.tag in ("p", "head", "list", "table", "quote")]
@@ -138,6 +165,10 @@ def _emit(el, b: TextBuilder) -> None:
                 _emit(k, b)
         else:
             b.add(_text(el), kind="body")
+
+
+# "[3] Source ..." / "[iv] ..." / "³ ..." at the start of a paragraph: an endnote
+_FOOTNOTE = re.compile(r"^(?:\[(?:\d{1,3}|[ivxlc]{1,6})\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*\S")
 
 
 def _text(el) -> str:
@@ -161,6 +192,15 @@ def _fallback(source_id: str, sha256: str, html: str, warnings: list[str]) -> Pa
     except (ET.ParserError, ValueError) as exc:
         warnings.append(f"lxml failed: {exc}")
         return None
+    # libxml2 keeps the content of <noframes> as raw text: parse it as HTML
+    for el in list(tree.iter("noframes")):
+        if el.text and "<" in el.text:
+            try:
+                body = lxml.html.fragment_fromstring(el.text, create_parent="div")
+            except (ET.ParserError, ValueError):
+                continue
+            el.text = None
+            el.append(body)
     for el in list(tree.iter(*_DROP_TAGS)):
         el.drop_tree()
     for el in list(tree.iter()):

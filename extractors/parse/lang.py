@@ -35,7 +35,7 @@ def detect_language(text: str, *, max_words: int = 3000) -> str | None:
     """ISO code of the language whose stop words cover most tokens, or None
     when the text is too short or no list covers at least 15 % of it."""
     words = [w.lower() for w in _WORD.findall(text[: max_words * 12])][:max_words]
-    if len(words) < 12:
+    if len(words) < 30:
         return None
     best, best_score = None, 0.0
     for code, stops in _stoplists().items():

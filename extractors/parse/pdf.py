@@ -6,7 +6,8 @@ size) in reading order.  Running headers and footers (lines that repeat at
 the same place on many pages, and bare page numbers) are dropped before
 paragraphs are built; words hyphenated at a line end are joined; small-print
 paragraphs at the foot of a page are kept as ``footnote``; ruled tables are
-kept as text rows (cells joined with `` | ``) of kind ``table``.
+kept as text rows (cells joined with `` | ``) of kind ``table``: a run of
+lines whose words fall into three or more widely spaced cells.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pdfplumber
 from pdfplumber.utils import cluster_objects
+from pdfplumber.utils.text import WordExtractor
 
 from extractors.errors import ParseError
 from extractors.model import ParsedDoc
@@ -28,10 +30,11 @@ from .lang import detect_language
 
 PARSER_ID = "pdfplumber.v1"
 
-# A line in the top or bottom band of a page that repeats (digits ignored) at
-# the same height on at least this share of pages is a running header/footer.
+# A line in the top or bottom band of a page, set apart from the body, whose
+# text (digits ignored) repeats on at least this share of the pages (and on
+# 2 pages, 3 from 6 pages up) is a running header or footer.
 BAND = 0.12
-REPEAT_SHARE = 0.4
+REPEAT_SHARE = 0.25
 _PAGE_NO = re.compile(
     r"^(?:(?:page|p\.|seite|strana|faqe|стр\.?|страна)\s*)?[-–—(\[]?\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*[-–—)\]]?"
     r"(?:\s*(?:of|/|von|od|из)\s*\d{1,4})?$",
@@ -71,8 +74,36 @@ class Line:
             x1=max(w["x1"] for w in words),
             size=statistics.median(sizes),
             bold=nbold > 0.6 * nchars,
-            text=" ".join(w["text"] for w in words),
+            text=_join_words(words),
         )
+
+    @property
+    def cells(self) -> list[str]:
+        """The line cut where words are far apart (table cells)."""
+        out, cur, prev = [], [], None
+        for w in self.words:
+            if prev is not None and w["x0"] - prev["x1"] > max(2.0 * self.size, 14.0):
+                out.append(_join_words(cur))
+                cur = []
+            cur.append(w)
+            prev = w
+        if cur:
+            out.append(_join_words(cur))
+        return out
+
+
+def _join_words(words: list[dict]) -> str:
+    """Words of one line; no space where pdfplumber split a word only
+    because the font changed (``DARPA‐BAA``, a superscript marker)."""
+    out = ""
+    prev = None
+    for w in words:
+        if prev is not None:
+            gap = w["x0"] - prev["x1"]
+            out += "" if gap < 0.12 * min(w["size"], prev["size"]) else " "
+        out += w["text"]
+        prev = w
+    return out
 
 
 def _is_bold(fontname: str) -> bool:
@@ -158,7 +189,7 @@ class Para:
 
     def text(self) -> str:
         if self.kind == "table":
-            return "\n".join(ln.text for ln in self.lines)
+            return "\n".join(" | ".join(ln.cells) if ln.words else ln.text for ln in self.lines)
         out = ""
         for ln in self.lines:
             t = ln.text
@@ -196,6 +227,12 @@ def _split_paragraphs(lines: list[Line], body_size: float) -> list[list[Line]]:
     pitch = statistics.median(pitches) if pitches else 1.25 * body_size
     paras: list[list[Line]] = [[lines[0]]]
     for prev, ln in zip(lines, lines[1:]):
+        if _is_row(ln) != _is_row(prev) or (_is_row(ln) and ln.top - prev.bottom > 2.5 * ln.size):
+            paras.append([ln])
+            continue
+        if _is_row(ln):
+            paras[-1].append(ln)
+            continue
         size = max(ln.size, 1.0)
         gap = ln.top - prev.top
         new = False
@@ -214,7 +251,14 @@ def _split_paragraphs(lines: list[Line], body_size: float) -> list[list[Line]]:
     return paras
 
 
+def _is_row(ln: Line) -> bool:
+    """A line of an unruled table: three or more cells set far apart."""
+    return len(ln.cells) >= 3
+
+
 def _kind_of(lines: list[Line], body_size: float, page_height: float) -> str:
+    if len(lines) >= 2 and all(_is_row(ln) for ln in lines):
+        return "table"
     size = statistics.median([ln.size for ln in lines])
     text = " ".join(ln.text for ln in lines)
     if size >= body_size * 1.15 and len(text) < 250:
@@ -229,32 +273,76 @@ def _kind_of(lines: list[Line], body_size: float, page_height: float) -> str:
 # --------------------------------------------------------------------------- headers
 
 
-def _band_key(ln: Line, page_height: float) -> tuple | None:
-    if ln.bottom <= page_height * BAND:
-        band = "top"
-    elif ln.top >= page_height * (1 - BAND):
-        band = "bottom"
-    else:
-        return None
-    return (band, round(ln.top / 4), _DIGITS.sub("#", ln.text.lower()))
+def _margin_lines(lines: list[Line], page_height: float) -> list[tuple[Line, str]]:
+    """Lines that may be running headers or footers: inside the top or
+    bottom band of the page *and* set apart from the body by a gap larger
+    than ordinary line spacing (a body line that merely starts high on the
+    page is not a header)."""
+    out: list[tuple[Line, str]] = []
+    if not lines:
+        return out
+    top_band = [ln for ln in lines if ln.bottom <= page_height * BAND]
+    body = [ln for ln in lines if ln.bottom > page_height * BAND and ln.top < page_height * (1 - BAND)]
+    bottom_band = [ln for ln in lines if ln.top >= page_height * (1 - BAND)]
+
+    def gap_ok(a: Line, b: Line) -> bool:  # a above b
+        return b.top - a.bottom > 0.6 * max(a.size, b.size)
+
+    # top: walk up from the body; lines glued to the body belong to it
+    below = body[0] if body else (bottom_band[0] if bottom_band else None)
+    keep = []
+    for ln in reversed(top_band):
+        if below is not None and not gap_ok(ln, below) and not keep:
+            below = ln
+            continue
+        keep.append(ln)
+        below = ln
+    out.extend((ln, "top") for ln in keep)
+    above = body[-1] if body else (top_band[-1] if top_band else None)
+    keep = []
+    for ln in bottom_band:
+        if above is not None and not gap_ok(above, ln) and not keep:
+            above = ln
+            continue
+        keep.append(ln)
+        above = ln
+    out.extend((ln, "bottom") for ln in keep)
+    return out
 
 
-def _is_page_number(ln: Line, page_height: float) -> bool:
-    return _band_key(ln, page_height) is not None and bool(_PAGE_NO.match(ln.text.strip()))
+def _band_key(ln: Line, band: str) -> tuple:
+    # the text (digits ignored) and the band, not the exact height: pages of
+    # one document may differ in size (letter and legal) and shift the header
+    return (band, _DIGITS.sub("#", " ".join(ln.text.lower().split())))
+
+
+def _is_page_number(ln: Line) -> bool:
+    return bool(_PAGE_NO.match(ln.text.strip()))
 
 
 # --------------------------------------------------------------------------- tables
 
 
+# pdfplumber's ruled-table finder costs about as much as reading the page
+# again on table-heavy pages (it filters every character for every cell), and
+# the line-based row detection (``Line.cells``) already keeps tables as rows;
+# so it is off unless asked for.
+RULED_TABLES = False
+
+
 def _tables(page) -> list[tuple[tuple[float, float, float, float], list[str]]]:
-    """Ruled tables on *page*: (bbox, rows as text).  Only looked for when the
-    page draws enough lines or rectangles to hold one."""
-    if len(page.lines) + len(page.rects) < 4:
+    """Ruled tables on *page*: (bbox, rows as text).  Only looked for when
+    RULED_TABLES is on and the page draws enough lines or rectangles."""
+    if not RULED_TABLES or len(page.lines) + len(page.rects) < 4:
         return []
     out = []
     for t in page.find_tables():
+        data = t.extract()
+        multi = sum(1 for row in data for c in row if c and c.count("\n") >= 3)
+        if multi:
+            continue  # a frame drawn around running text, not a grid
         rows = []
-        for row in t.extract():
+        for row in data:
             cells = [" ".join((c or "").split()) for c in row]
             if any(cells):
                 rows.append(" | ".join(cells))
@@ -274,6 +362,38 @@ class _Page:
     lines: list[Line]
     words: list[dict]
     tables: list
+    margins: dict = field(default_factory=dict)
+
+
+_WORDS = WordExtractor(extra_attrs=["size", "fontname"])
+
+
+def _page_words(page) -> tuple[list[dict], bool]:
+    """Words of *page* with size and font name.  When most characters run
+    sideways (``/Rotate 90`` pages, landscape tables) the page is turned so
+    they read left to right; otherwise sideways words (margin notes,
+    watermarks) are dropped."""
+    chars = page.chars
+    if not chars:
+        return [], False
+    sideways = sum(1 for c in chars if not c.get("upright", True))
+    if sideways <= len(chars) / 2:
+        words = _WORDS.extract_words([c for c in chars if c.get("upright", True)])
+        return words, False
+    width = float(page.width)
+    turned = []
+    for c in chars:
+        if c.get("upright", True):
+            continue
+        m = c.get("matrix") or (0, -1, 1, 0, 0, 0)
+        # glyph "up" along +x: lines further right are read first
+        if m[1] < 0:
+            x0, x1, top, bottom = c["top"], c["bottom"], width - c["x1"], width - c["x0"]
+        else:
+            x0, x1, top, bottom = float(page.height) - c["bottom"], float(page.height) - c["top"], c["x0"], c["x1"]
+        turned.append({**c, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top, "upright": True, "width": x1 - x0, "height": bottom - top})
+    turned.sort(key=lambda c: (round(c["top"]), c["x0"]))
+    return _WORDS.extract_words(turned), True
 
 
 def _open(raw: bytes):
@@ -311,15 +431,16 @@ def parse_pdf(source_id: str, sha256: str, raw: bytes) -> ParsedDoc:
         size_counter: Counter = Counter()
         for i, page in enumerate(pdf.pages, start=1):
             try:
-                words = page.extract_words(extra_attrs=["size", "fontname"])
-                tables = _tables(page) if words else []
+                words, rotated = _page_words(page)
+                tables = _tables(page) if words and not rotated else []
             except Exception as exc:  # one bad page must not sink the document
                 warnings.append(f"page {i}: {type(exc).__name__}: {str(exc)[:200]}")
                 words, tables = [], []
             words = [w for w in words if w["text"].strip()]
             for w in words:
                 size_counter[round(w["size"] * 2) / 2] += len(w["text"])
-            pages.append(_Page(i, float(page.height), float(page.width), [], words, tables))
+            w_, h_ = (float(page.height), float(page.width)) if rotated else (float(page.width), float(page.height))
+            pages.append(_Page(i, h_, w_, [], words, tables))
             page.flush_cache()
         if not size_counter:
             if warnings and len(warnings) == npages:
@@ -338,21 +459,19 @@ def _assemble(source_id, sha256, pages: list[_Page], body_size: float, warnings,
         # words inside tables are read from the table, not as prose
         if pg.tables:
             pg.words = [w for w in pg.words if not any(_inside(w, bbox) for bbox, _ in pg.tables)]
-        pg.lines = _make_lines(pg.words)
-        keys = {k for ln in pg.lines if (k := _band_key(ln, pg.height)) is not None}
-        key_pages.update(keys)
+        pg.lines = _strip_line_numbers(_make_lines(pg.words))
+        pg.margins = {id(ln): _band_key(ln, band) for ln, band in _margin_lines(pg.lines, pg.height)}
+        key_pages.update(set(pg.margins.values()))
     text_pages = sum(1 for pg in pages if pg.lines)
-    min_repeat = max(2, int(REPEAT_SHARE * text_pages + 0.999))
+    min_repeat = max(2 if text_pages < 6 else 3, int(REPEAT_SHARE * text_pages + 0.999))
     running = {k for k, c in key_pages.items() if c >= min_repeat} if text_pages >= 2 else set()
 
     b = TextBuilder()
-    dropped = 0
     for pg in pages:
         kept = []
         for ln in pg.lines:
-            k = _band_key(ln, pg.height)
-            if (k is not None and k in running) or _is_page_number(ln, pg.height):
-                dropped += 1
+            k = pg.margins.get(id(ln))
+            if k is not None and (k in running or _is_page_number(ln)):
                 continue
             kept.append(ln)
         for para in _page_paragraphs(kept, pg, body_size):
@@ -360,12 +479,15 @@ def _assemble(source_id, sha256, pages: list[_Page], body_size: float, warnings,
     if not b.blocks:
         raise ParseError("no text layer (scanned PDF?)", hint="only headers, footers or page numbers carry text; OCR the document")
     text = b.text
-    title = None
-    try:
-        t = pdf.metadata.get("Title")
-        title = t.strip() if isinstance(t, str) and t.strip() else None
-    except Exception:
-        pass
+    # the first heading on page 1 names the document; the metadata /Title is
+    # only a fallback (it is often stale, e.g. copied from another report)
+    title = next((b_.text for b_ in b.passages("", "")[:6] if b_.kind == "heading" and b_.page == 1 and len(b_.text) > 8), None)
+    if title is None:
+        try:
+            t = pdf.metadata.get("Title")
+            title = t.strip() if isinstance(t, str) and t.strip() else None
+        except Exception:
+            pass
     return ParsedDoc(
         source_id=source_id,
         sha256=sha256,
@@ -377,6 +499,36 @@ def _assemble(source_id, sha256, pages: list[_Page], body_size: float, warnings,
         title=title,
         warnings=warnings,
     )
+
+
+def _strip_line_numbers(lines: list[Line]) -> list[Line]:
+    """Drop margin line numbers (transcripts, bills): a run of at least 8
+    lines starting with an increasing small integer set at the same x."""
+    cands = [
+        (i, ln) for i, ln in enumerate(lines)
+        if ln.words and ln.words[0]["text"].isdigit() and len(ln.words[0]["text"]) <= 3
+    ]
+    if len(cands) < 8:
+        return lines
+    x1s = sorted(ln.words[0]["x1"] for _, ln in cands)
+    mid = x1s[len(x1s) // 2]
+    same = [(i, ln) for i, ln in cands if abs(ln.words[0]["x1"] - mid) <= 3]
+    nums = [int(ln.words[0]["text"]) for _, ln in same]
+    rising = sum(1 for a, b in zip(nums, nums[1:]) if b == a + 1)
+    if len(same) < 8 or rising < 0.7 * (len(same) - 1):
+        return lines
+    # the numbers must stand apart from the text they label
+    if any(len(ln.words) > 1 and ln.words[1]["x0"] - ln.words[0]["x1"] < ln.size for _, ln in same):
+        return lines
+    drop = {i for i, _ in same}
+    out = []
+    for i, ln in enumerate(lines):
+        if i in drop:
+            if len(ln.words) > 1:
+                out.append(Line.of(ln.words[1:]))
+            continue
+        out.append(ln)
+    return out
 
 
 def _inside(w: dict, bbox) -> bool:
@@ -437,6 +589,13 @@ def _page_paragraphs(lines: list[Line], pg: _Page, body_size: float) -> list[Par
             groups = [[ln for ln in run if ln.col == c] for c in range(ncols)]  # type: ignore[union-attr]
         for g in groups:
             for para_lines in _split_paragraphs(g, body_size):  # type: ignore[arg-type]
-                out.append(Para(para_lines, _kind_of(para_lines, body_size, pg.height), pg.number))
+                kind = _kind_of(para_lines, body_size, pg.height)
+                if kind == "footnote" and out and out[-1].kind == "footnote" and not _FOOTNOTE_MARK.match(para_lines[0].text):
+                    out[-1].lines.extend(para_lines)  # a footnote's second line
+                    continue
+                out.append(Para(para_lines, kind, pg.number))
         i = j
     return out
+
+
+_FOOTNOTE_MARK = re.compile(r"^(?:\d{1,3}|[*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+|\(\d{1,3}\)|\[\d{1,3}\])[\s.)]")

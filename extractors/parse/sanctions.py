@@ -15,6 +15,7 @@ as "NA" is not turned into a missing value.
 """
 from __future__ import annotations
 
+import csv
 import io
 import re
 from datetime import datetime
@@ -53,7 +54,7 @@ def detect_layout(raw: bytes) -> str | None:
         if "Unique ID" in joined or (first_lines and first_lines[0].startswith("Report Date")):
             return "uk-fcdo"
         return "uk-ofsi"
-    if first_lines and re.match(r"^\d+,", first_lines[0]) and "-0-" in joined:
+    if first_lines and re.match(r'^"?\d+"?,', first_lines[0]) and "-0-" in joined:
         return "ofac-sdn"
     return None
 
@@ -89,6 +90,22 @@ def _ofac_value(v) -> str | None:
 
 def _ofac(source_id: str, sha256: str, raw: bytes) -> ParsedDoc:
     text, _enc = decode_text(raw.rstrip(b"\x1a\r\n \t"))
+    # pandas pads short rows and, on a long first row, shifts every column:
+    # check the field count of every record first and name the bad lines
+    counts: dict[int, list[int]] = {}
+    for i, rec in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if rec:
+            counts.setdefault(len(rec), []).append(i)
+    if set(counts) != {len(OFAC_COLUMNS)}:
+        if len(counts) == 1:
+            n = next(iter(counts))
+            raise ParseError(
+                f"OFAC SDN CSV has {n} columns, expected {len(OFAC_COLUMNS)} ({', '.join(OFAC_COLUMNS)})",
+                hint="a column is missing or the file is not the legacy sdn.csv",
+            )
+        bad = sorted((n, lines) for n, lines in counts.items() if n != len(OFAC_COLUMNS))
+        where = "; ".join(f"{len(lines)} record(s) with {n} fields (first at record {lines[0]})" for n, lines in bad)
+        raise ParseError(f"malformed OFAC SDN CSV: {where}; expected {len(OFAC_COLUMNS)} fields", hint="the file is damaged or was re-saved by another tool; fetch it again")
     try:
         df = pd.read_csv(
             io.StringIO(text),
@@ -242,7 +259,11 @@ def render(d: dict) -> str:
     if d["list_name"] == "OFAC SDN":
         s += f" — {what} designated under program {d.get('programme') or 'unknown'} (OFAC SDN, entry {d['list_id']})"
     else:
-        s += f" — {what} designated under the {d.get('programme') or 'unknown'} regime"
+        regime = d.get("programme") or "an unknown"
+        if regime.lower().startswith("the ") or "regulations" in regime.lower():
+            s += f" — {what} designated under {regime}"
+        else:
+            s += f" — {what} designated under the {regime} regime"
         if d.get("listed_on"):
             s += f" on {d['listed_on']}"
         s += f" ({d['list_name']}, entry {d['list_id']})"

@@ -10,12 +10,17 @@ from .lang import detect_language
 
 PARSER_ID = "text.v1"
 
-_FINAL = tuple(".!?:;\"')]…”’")
+_FINAL = tuple(".!:;…,")
 
 
 def _is_heading(line: str, next_line: str | None) -> bool:
     """A short line without final punctuation followed by a longer line."""
-    if next_line is None or len(line) > 90 or line.endswith(_FINAL):
+    if next_line is None or len(line) > 90:
+        return False
+    # a sentence ends a line with . ! : ; (also inside a closing quote or
+    # bracket); a heading may end with a question mark or a quoted title
+    stripped = line.rstrip("\"')]”’")
+    if stripped.endswith(_FINAL) or (stripped != line and stripped.endswith(("?",))):
         return False
     if len(line.split()) > 12:
         return False

@@ -90,10 +90,19 @@ class Gazetteer:
 
     def key(self, name: str) -> str:
         """Lookup key of a name: folded, inflection removed, punctuation dropped."""
-        words = _WORD.findall(name)
-        if words and fold_str(words[0]) == "the":
-            words = words[1:]
-        return " ".join(self.normalise_word(w) for w in words)
+        out: list[str] = []
+        for chunk in name.split():
+            chunk = chunk.strip("()[],;:'\"“”‘’")
+            if not chunk:
+                continue
+            whole = self.normalise_word(chunk)  # "Mi-35s" -> "mi-35" as one token first
+            if whole != fold_str(chunk):
+                out.extend(_WORD.findall(whole))
+            else:
+                out.extend(self.normalise_word(w) for w in _WORD.findall(chunk))
+        if out and out[0] == "the":
+            out = out[1:]
+        return " ".join(out)
 
     # ----------------------------------------------------------------- lookup
     def lookup(self, name: str) -> str | None:
@@ -161,7 +170,8 @@ def _read_entities(path: Path) -> dict[str, Entity]:
 
 def _version(directory: Path) -> str:
     h = hashlib.sha256()
-    for name in sorted(p.name for p in directory.iterdir() if p.is_file()):
+    # every data file; documentation (*.md) does not change extraction
+    for name in sorted(p.name for p in directory.iterdir() if p.is_file() and p.suffix != ".md"):
         h.update(name.encode())
         h.update(b"\0")
         h.update((directory / name).read_bytes())
