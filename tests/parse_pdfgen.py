@@ -129,6 +129,10 @@ def two_column_pdf() -> bytes:
         w = Writer(pdf, x0, col_w, 110)
         for p in paras:
             w.para(p + " " + FILLER, indent=12)
+    # full-width footnotes across both columns
+    pdf.set_font("Helvetica", "", 8)
+    pdf.text(60, 770, "1 The record of the session was approved by the council at its next meeting, without changes to the text of the minutes.")
+    pdf.text(60, 780, "2 The names of the speakers are given as they appear in the official register of the council for that year.")
     return bytes(pdf.output())
 
 

@@ -95,7 +95,10 @@ def test_two_columns_in_reading_order(two_col):
     left1 = next(p for p in two_col.passages if p.text.startswith("Left column first"))
     assert "Right column" not in left1.text
     assert left1.text.endswith("avoid new tension.")
-    assert [p.paragraph for p in two_col.passages] == [1, 2, 3, 4, 5]
+    notes = [p for p in two_col.passages if p.kind == "footnote"]
+    assert [n.text[:2] for n in notes] == ["1 ", "2 "]
+    assert t.index("Right column second paragraph") < t.index("1 The record of the session")
+    assert [p.paragraph for p in two_col.passages] == [1, 2, 3, 4, 5, 6, 7]
 
 
 def test_parse_is_deterministic():

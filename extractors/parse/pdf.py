@@ -135,7 +135,9 @@ def _find_gutters(words: list[dict], width: float) -> list[float]:
     np.add.at(diff, x1s + 1, -1)
     cover = np.cumsum(diff)[:w]
     nlines = max(1, len({round(wd["top"]) for wd in words}))
-    limit = max(2, int(0.04 * nlines))
+    # full-width lines (a title, captions, footnotes) may cross a gutter;
+    # the prose checks below keep single-column pages from splitting
+    limit = max(2, int(0.2 * nlines))
     lo, hi = int(width * 0.2), int(width * 0.8)
     low = cover[lo:hi] <= limit
     runs: list[tuple[int, int]] = []
@@ -244,6 +246,8 @@ def _split_paragraphs(lines: list[Line], body_size: float) -> list[list[Line]]:
             new = True  # first-line indent after a full line
         elif prev.x1 < right - 5 * size and prev.text.endswith(_SENT_END):
             new = True  # short line ending a sentence
+        elif ln.size <= body_size * 0.88 and _FOOTNOTE_MARK.match(ln.text):
+            new = True  # each footnote starts with its number
         if new:
             paras.append([ln])
         else:
