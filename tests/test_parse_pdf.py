@@ -119,3 +119,18 @@ def test_table_kept_as_rows():
     rows = doc.passages[1].text.split("\n")
     assert rows == [" | ".join(r) for r in gen.TABLE_ROWS]
     assert doc.passages[2].text.startswith("The figures for December")
+
+
+@pytest.mark.skipif(not __import__("os").path.exists(gen.DEJAVU), reason="DejaVu font not installed")
+def test_unicode_text_normalised_and_foldable():
+    from extractors.textnorm import fold, span_to_original
+
+    doc = parse_document("uni", "sha", gen.unicode_pdf(), "pdf")
+    t = doc.text
+    assert "Radoičić" in t and "Бањска" in t and "Priština" in t
+    assert '"final"' in t  # curly quotes made straight
+    assert "first hearing" in t and "office of the prosecutor" in t  # ligatures expanded
+    folded, index = fold(t)
+    i = folded.index("radoicic")
+    a, b = span_to_original(index, i, i + len("radoicic"))
+    assert t[a:b] == "Radoičić"
