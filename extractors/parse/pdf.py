@@ -248,6 +248,15 @@ def _split_paragraphs(lines: list[Line], body_size: float) -> list[list[Line]]:
             new = True  # short line ending a sentence
         elif ln.size <= body_size * 0.88 and _FOOTNOTE_MARK.match(ln.text):
             new = True  # each footnote starts with its number
+        if (
+            new
+            and abs(ln.size - prev.size) < 0.5
+            and ln.bold == prev.bold
+            and 0 < gap < 2.2 * pitch
+            and ln.text[:1].islower()
+            and not prev.text.endswith(_SENT_END)
+        ):
+            new = False  # a sentence running on in lower case: same paragraph
         if new:
             paras.append([ln])
         else:
