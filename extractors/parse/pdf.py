@@ -36,7 +36,7 @@ PARSER_ID = "pdfplumber.v1"
 BAND = 0.12
 REPEAT_SHARE = 0.25
 _PAGE_NO = re.compile(
-    r"^(?:(?:page|p\.|seite|strana|faqe|стр\.?|страна)\s*)?[-–—(\[]?\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*[-–—)\]]?"
+    r"^(?:(?:page|p\.|seite|strana|faqe|стр\.?|страна)\s*)?[-–—(\[]?\s*(?:\d{1,5}|[ivxlcdm]{1,7})\s*[-–—)\]]?"
     r"(?:\s*(?:of|/|von|od|из)\s*\d{1,4})?$",
     re.IGNORECASE,
 )
