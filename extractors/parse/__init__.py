@@ -19,6 +19,8 @@ from extractors.settings import Settings
 from . import cache as _cache
 
 __all__ = [
+    "DESIGNATION_COLUMNS",
+    "designation_rows",
     "PARSERS",
     "PARSE_VERSION",
     "document_fields",
@@ -37,6 +39,15 @@ PARSERS: dict[str, tuple[tuple[str, ...], str]] = {
     "csv": (("ofac-sdn.v1", "uk-sanctions.v1"), "sanctions:parse_sanctions"),
     "text": (("text.v1",), "text:parse_text"),
 }
+
+
+def __getattr__(name: str):
+    # designation_rows lives with the sanctions parser (pandas); import lazily
+    if name in ("designation_rows", "DESIGNATION_COLUMNS"):
+        from . import sanctions
+
+        return getattr(sanctions, name)
+    raise AttributeError(name)
 
 
 # every parser id in one string (the run manifest records it)
