@@ -46,6 +46,23 @@ def _finite(span: Any) -> bool:
     return any(t.tag_ in CLAUSE_TAGS or t.tag_ == "VBN" or t.tag_ == "VB" and _subject(t) is not None for t in span)
 
 
+def _is_full_sentence(span: Any) -> bool:
+    """A punctuated sentence whose verb the tagger misread as a plural noun:
+    "<noun> lists <determiner/name/number> ..." ("a report on terrorism lists
+    Banjska as ..."). Labels such as "FK-3 surface-to-air missiles (China)."
+    have no such word and stay labels."""
+    if not span.text.rstrip().endswith((".", "!")):
+        return False
+    doc = span.doc
+    for t in span:
+        if t.tag_ != "NNS" or t.i == span.start or t.i + 1 >= span.end:
+            continue
+        before, after = doc[t.i - 1], doc[t.i + 1]
+        if before.tag_ in ("NN", "NNP", "NNS") and after.tag_ in ("NNP", "DT", "PRP", "PRP$", "CD"):
+            return True
+    return False
+
+
 def _subject(v: Any) -> Any | None:
     for c in v.children:
         if c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj"):
@@ -125,7 +142,13 @@ def split_paragraph(nlp: Any, para: ArticleParagraph, label_is_source: Any = Non
     for si, sent in enumerate(sents, start=1):
         ents = [e for e in doc.ents if e.start >= sent.start and e.end <= sent.end]
         if not _finite(sent):
-            if si == 1:
+            if _is_full_sentence(sent):
+                # the parser found no verb (e.g. "lists" tagged as a plural
+                # noun), but a punctuated sentence still states something:
+                # keep it whole rather than drop a claim
+                a, b = _trim(doc.text, sent.start_char, sent.end_char)
+                pieces.append(Piece(doc.text[a:b], a, b, si, sent.text, []))
+            elif si == 1:
                 topic = sent.text.strip().rstrip(".")
             continue
         label, skip = _label(sent)
