@@ -53,6 +53,10 @@ def decide(view: ClaimView, cov: Coverage, numbers: NumberCheck, dates: DateChec
     if relevant and cov.predicate_found and claim_stance.negated != source_stance.negated and not source_stance.demand_force:
         what = f"source says '{source_stance.neg_word}'" if source_stance.negated else "source states it without negation"
         return Decision("contradicted", round(c, 3), r + [f"negation differs: claim is {'negative' if claim_stance.negated else 'positive'}, {what}"])
+    # a partial match must hold the claim's anchor: its number, its actors
+    if c < sup and (numbers.status == "absent" or actors_missing):
+        why = "its number is not there" if numbers.status == "absent" else f"{', '.join(actors_missing)} not there"
+        return Decision("not_found", round(c * 0.5, 3), r + [f"passage shares some words but {why}"], weak=True)
     # 5/6.
     partial_reasons = []
     if numbers.status in ("close", "breakdown", "absent", "partial"):
