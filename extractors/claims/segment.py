@@ -42,25 +42,14 @@ def _has_verb(span: Any) -> bool:
 
 
 def _finite(span: Any) -> bool:
-    """A clause needs a finite verb or a past participle ("Delivered in 2020")."""
-    return any(t.tag_ in CLAUSE_TAGS or t.tag_ == "VBN" or t.tag_ == "VB" and _subject(t) is not None for t in span)
-
-
-def _is_full_sentence(span: Any) -> bool:
-    """A punctuated sentence whose verb the tagger misread as a plural noun:
-    "<noun> lists <determiner/name/number> ..." ("a report on terrorism lists
-    Banjska as ..."). Labels such as "FK-3 surface-to-air missiles (China)."
-    have no such word and stay labels."""
-    if not span.text.rstrip().endswith((".", "!")):
-        return False
-    doc = span.doc
-    for t in span:
-        if t.tag_ != "NNS" or t.i == span.start or t.i + 1 >= span.end:
-            continue
-        before, after = doc[t.i - 1], doc[t.i + 1]
-        if before.tag_ in ("NN", "NNP", "NNS") and after.tag_ in ("NNP", "DT", "PRP", "PRP$", "CD"):
-            return True
-    return False
+    """A clause needs a finite verb or a past participle ("Delivered in 2020").
+    A verb the tagger misread as a plural noun ("A report lists Banjska as
+    ...") counts when it is one of the cue verbs and stands mid-sentence."""
+    if any(t.tag_ in CLAUSE_TAGS or t.tag_ == "VBN" or t.tag_ == "VB" and _subject(t) is not None for t in span):
+        return True
+    misread = set(load_cues()["checkworthy"].get("misread_verbs", []))
+    return any(t.tag_ == "NNS" and t.lower_.endswith("s") and t.lower_[:-1] in misread and t.i > span.start + 1
+               and t.i + 1 < span.end and t.nbor(1).pos_ in ("PROPN", "DET", "NOUN", "PRON") for t in span)
 
 
 def _subject(v: Any) -> Any | None:
@@ -142,13 +131,7 @@ def split_paragraph(nlp: Any, para: ArticleParagraph, label_is_source: Any = Non
     for si, sent in enumerate(sents, start=1):
         ents = [e for e in doc.ents if e.start >= sent.start and e.end <= sent.end]
         if not _finite(sent):
-            if _is_full_sentence(sent):
-                # the parser found no verb (e.g. "lists" tagged as a plural
-                # noun), but a punctuated sentence still states something:
-                # keep it whole rather than drop a claim
-                a, b = _trim(doc.text, sent.start_char, sent.end_char)
-                pieces.append(Piece(doc.text[a:b], a, b, si, sent.text, []))
-            elif si == 1:
+            if si == 1:
                 topic = sent.text.strip().rstrip(".")
             continue
         label, skip = _label(sent)
@@ -163,7 +146,7 @@ def split_paragraph(nlp: Any, para: ArticleParagraph, label_is_source: Any = Non
         parts.append((s0, sent.end_char))
         for ps, pe in parts:
             span = doc.char_span(ps, pe, alignment_mode="expand")
-            if span is None or not _has_verb(span):
+            if span is None or not _finite(span):
                 continue
             sub = span.as_doc() if False else span
             verbs = [v for v in _clause_verbs_in(sub)]
@@ -180,7 +163,7 @@ def split_paragraph(nlp: Any, para: ArticleParagraph, label_is_source: Any = Non
                 if b - a < 3:
                     continue
                 pspan = doc.char_span(a, b, alignment_mode="expand")
-                if pspan is None or not _has_verb(pspan):
+                if pspan is None or not _finite(pspan):
                     continue
                 text = doc.text[a:b]
                 has_subj = any(t.dep_ in ("nsubj", "nsubjpass", "expl") for t in pspan)

@@ -111,7 +111,13 @@ def _designation_match(person: str, d: dict[str, Any], gazetteer: Any = None) ->
 
 def _sanctions_check(claim: Claim, view: ClaimView, spec: SourceSpec | None, doc: ParsedDoc, gazetteer: Any = None) -> tuple[Decision, Passage | None] | None:
     cues = load_cues()
-    persons = [a for a in view.actors if len(_name_tokens(a)) >= 2]
+    persons = []
+    for a in view.actors:
+        pid = gazetteer.lookup(a) if gazetteer is not None else None
+        if pid and pid.startswith("person:"):
+            a = gazetteer.label(pid)  # "Radoicic" -> the gazetteer's full name
+        if len(_name_tokens(a)) >= 2 and a not in persons:
+            persons.append(a)
     if not persons:
         return None
     reasons = list(view.resolutions)
@@ -206,7 +212,7 @@ def _place_conflict(nlp: Any, view: ClaimView, missing: list[str], sentence: str
 
 
 def _evaluate(view: ClaimView, spec: SourceSpec | None, doc: ParsedDoc, index: SourceIndex, p: Passage, cov: Any,
-              qc: Any, nlp: Any, gazetteer: Any) -> Decision:
+              qc: Any, nlp: Any, gazetteer: Any, neighbours: list[Passage] | None = None) -> Decision:
     reasons = list(view.resolutions)
     a, b = best_sentence(view, p.text)
     sent = p.text[a:b]
@@ -214,6 +220,18 @@ def _evaluate(view: ClaimView, spec: SourceSpec | None, doc: ParsedDoc, index: S
     about_doc = bool(re.search(r"\b(statement|report|resolution|speech|texts?|says|said|labels|calls)\b", view.body.lower()))
     nc = compare_numbers(view, p.text)
     dc = compare_dates(view, p.text, doc_date, about_doc)
+    # a claim's number or date may sit in a neighbouring top passage
+    for other in neighbours or []:
+        if other is p:
+            continue
+        if nc.status == "absent":
+            n2 = compare_numbers(view, other.text)
+            if n2.status in ("match", "breakdown", "close"):
+                nc = type(nc)(n2.status, [f"{x} (paragraph {other.paragraph}{', page ' + str(other.page) if other.page else ''})" for x in n2.reasons])
+        if dc.status == "absent":
+            d2 = compare_dates(view, other.text, None, False)
+            if d2.status == "match":
+                dc = type(dc)("match", [f"{x} (paragraph {other.paragraph})" for x in d2.reasons])
     if view.universal:
         for sa, sb in [(0, len(p.text))]:
             sq = find_quantities(p.text[sa:sb])
@@ -262,6 +280,8 @@ def check_claim_source(claim: Claim, view: ClaimView, spec: SourceSpec | None, r
         if res is not None:
             return res[0], res[1], (1.0 if res[0].verdict != "not_found" else 0.0)
     own = _own_stems(spec)
+    if spec is not None and spec.title not in index.context:
+        index.context = f"{index.context} {spec.title} {spec.publisher}"
     cands = retrieve(view, index, gazetteer=gazetteer, own=own)
     qc = compare_quotes(view, doc.text)  # quoted words are searched in the whole document
     if not cands:
@@ -273,7 +293,8 @@ def check_claim_source(claim: Claim, view: ClaimView, spec: SourceSpec | None, r
             qcov = coverage(view, qp.text, index.context, own)
             order.insert(0, type(cands[0])(qp, 0.0, qcov, qcov.score))
     sup = float(load_cues()["match"]["support_coverage"])
-    judged = [(_evaluate(view, spec, doc, index, c.passage, c.cov, qc, nlp, gazetteer), c) for c in order]
+    near = [c.passage for c in order]
+    judged = [(_evaluate(view, spec, doc, index, c.passage, c.cov, qc, nlp, gazetteer, near), c) for c in order]
     strong = [(d, c) for d, c in judged if not (d.verdict == "not_found" and d.weak)]
     if not strong:
         d, c = judged[0]
@@ -315,7 +336,7 @@ def match_claims(case: Case, claims: list[Claim], sources: dict[str, tuple[Docum
                                         reasons=["claim is opinion, rhetoric, a question or a prediction"],
                                         document_sha256=row.sha256 if row else None))
             continue
-        view = view_claim(nlp, claim.text)
+        view = view_claim(nlp, claim.text, mask=[c for s in case.sources for c in s.cited_as])
         examined = list(cited)
         if not cited and check_all:
             examined = [sid for sid in sources if sid in indexes]

@@ -53,15 +53,11 @@ def decide(view: ClaimView, cov: Coverage, numbers: NumberCheck, dates: DateChec
     if relevant and cov.predicate_found and claim_stance.negated != source_stance.negated and not source_stance.demand_force:
         what = f"source says '{source_stance.neg_word}'" if source_stance.negated else "source states it without negation"
         return Decision("contradicted", round(c, 3), r + [f"negation differs: claim is {'negative' if claim_stance.negated else 'positive'}, {what}"])
-    # 5/6. "part of the claim" needs a checkable part: a passage under the
-    # support bar that lacks the claim's figure or one of its named actors,
-    # and matches nothing exactly, states none of it.
-    if c < sup and not exact_anchor and (numbers.status == "absent" or actors_missing):
-        lacking = (["its figures"] if numbers.status == "absent" else []) + (
-            [f"actor(s) {', '.join(actors_missing)}"] if actors_missing else [])
-        return Decision("not_found", round(c * 0.5, 3),
-                        r + [f"passage lacks {' and '.join(lacking)}: nothing checkable of the claim is there"],
-                        weak=True)
+    # a partial match must hold the claim's anchor: its number, its actors
+    if c < sup and (numbers.status == "absent" or actors_missing):
+        why = "its number is not there" if numbers.status == "absent" else f"{', '.join(actors_missing)} not there"
+        return Decision("not_found", round(c * 0.5, 3), r + [f"passage shares some words but {why}"], weak=True)
+    # 5/6.
     partial_reasons = []
     if numbers.status in ("close", "breakdown", "absent", "partial"):
         partial_reasons.append("number only partly agrees")
