@@ -150,6 +150,10 @@ def match_stage(case: Case, claims, sources: dict[str, tuple[DocumentRow, Parsed
         rows.extend(got)
         reused[sid] = hit
         _reporter.advance("match", f"{sid}: {len(got)} rows" + (" (reused)" if hit else ""))
+    from extractors.match import add_no_source_rows
+
+    available = sum(1 for doc, parsed in sources.values() if doc.status == "ok" and parsed is not None)
+    rows = add_no_source_rows(claims, rows, available)
     _reporter.done("match", f"{len(rows)} claim-source rows")
     return rows, reused
 

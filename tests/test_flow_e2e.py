@@ -170,3 +170,20 @@ def test_duckdb_from_an_older_version_gains_new_columns(tmp_path):
     rows = con.execute("SELECT case_id, mention_id, page, canonical FROM mentions ORDER BY case_id").fetchall()
     con.close()
     assert rows == [("c1", "men-2", 7, "event:banjska-attack-2023"), ("other", "men-1", None, None)]
+
+
+def test_claim_with_no_readable_source_is_unavailable_not_not_found():
+    """not_found needs a source that was read; with none readable the one
+    row a checkworthy claim gets says source_unavailable."""
+    from extractors.match import add_no_source_rows
+    from extractors.model import Claim, SourceClaim
+
+    def claim(i, checkworthy=True):
+        return Claim(f"clm-{i}", "c", i, 1, 0, 10, f"claim {i}", "event", checkworthy)
+
+    kept = SourceClaim("clm-1", "src", True, "source_unavailable", 0.0, reasons=["HTTP 404"])
+    rows = add_no_source_rows([claim(1), claim(2), claim(3, checkworthy=False)], [kept], available=0)
+    assert [(r.claim_id, r.source_id, r.verdict) for r in rows] == [
+        ("clm-1", "src", "source_unavailable"), ("clm-2", "", "source_unavailable")]
+    rows = add_no_source_rows([claim(2)], [], available=3)
+    assert rows[0].verdict == "not_found" and "3 available sources" in rows[0].reasons[0]

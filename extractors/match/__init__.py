@@ -378,7 +378,25 @@ def match_claims(case: Case, claims: list[Claim], sources: dict[str, tuple[Docum
                 reasons=dec.reasons, document_sha256=row.sha256,
             ))
         if len(rows) == before:
-            # an unattributed claim no source speaks to: one row says so
-            rows.append(SourceClaim(claim.claim_id, "", False, "not_found", 0.0,
-                                    reasons=list(view.resolutions) + [f"no passage on the claim in any of {len(indexes)} available sources"]))
+            rows.append(no_source_row(claim, len(indexes), list(view.resolutions)))
     return rows
+
+
+def no_source_row(claim: Claim, available: int, reasons: list[str] | None = None) -> SourceClaim:
+    """The one row of a checkworthy claim no examined source speaks to
+    (``source_id`` empty).  ``not_found`` needs sources that were read; when
+    none could be read the honest verdict is ``source_unavailable``."""
+    reasons = list(reasons or [])
+    if available:
+        return SourceClaim(claim.claim_id, "", False, "not_found", 0.0,
+                           reasons=reasons + [f"no passage on the claim in any of {available} available sources"])
+    return SourceClaim(claim.claim_id, "", False, "source_unavailable", 0.0,
+                       reasons=reasons + ["no source could be read (see the documents table for each error)"])
+
+
+def add_no_source_rows(claims: list[Claim], rows: list[SourceClaim], available: int) -> list[SourceClaim]:
+    """After matching source by source: give every checkworthy claim that got
+    no row the :func:`no_source_row` that says so."""
+    seen = {r.claim_id for r in rows}
+    extra = [no_source_row(c, available) for c in claims if c.checkworthy and c.claim_id not in seen]
+    return rows + extra
