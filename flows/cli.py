@@ -130,6 +130,10 @@ def run(
     model: Optional[str] = ModelOpt,
     allow_private_addresses: bool = AllowPrivateOpt,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display; print only the summary."),
+    dask: Optional[str] = typer.Option(
+        None, "--dask",
+        help="Run the per-document tasks on Dask through prefect-dask: 'local' (a LocalCluster of "
+             "2 worker processes; 'local:N' for N) or a scheduler address. Default: in-process."),
 ) -> None:
     """Run the whole pipeline on a case: fetch -> parse -> NLP -> claims -> match -> outputs.
 
@@ -149,7 +153,7 @@ def run(
     with progress:
         run_mod.set_reporter(RichReporter(progress))
         try:
-            result = run_mod.run_case(str(case), None, settings.offline, _overrides(settings))
+            result = run_mod.run_case_flow(dask)(str(case), None, settings.offline, _overrides(settings))
         finally:
             run_mod.set_reporter(None)
     _print_summary(result)
@@ -246,6 +250,19 @@ def sources(case: Path = CaseOpt, out: Optional[Path] = OutOpt) -> None:
 from flows.cli_store import store_app  # noqa: E402
 
 app.add_typer(store_app, name="store")
+
+# --- issue 7: analyst review commands (flows/cli_review.py)
+from flows.cli_review import review as _review, reviews_app as _reviews_app  # noqa: E402
+
+app.command(name="review")(_review)
+app.add_typer(_reviews_app, name="reviews")
+
+# --- operations commands (issue 8): watch, diff, deploy
+from flows import cli_ops as _cli_ops  # noqa: E402
+
+app.command()(_cli_ops.watch)
+app.command()(_cli_ops.diff)
+app.command()(_cli_ops.deploy)
 
 
 def main() -> None:  # console-script entry point

@@ -16,10 +16,13 @@ from typing import Any, Callable
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import ThreadPoolTaskRunner  # noqa: F401
+
+from flows.taskrunners import default_task_runner
 
 from extractors.export.manifest import build_manifest, write_manifest
 from extractors.export.tables import load_duckdb, write_table
+from extractors.incremental import Ledger, Versions, previous_documents, record_fetch
 from extractors.model import Case, DocumentRow, ParsedDoc, SourceSpec
 from extractors.registry.case import load_case
 from extractors.settings import Settings
@@ -104,70 +107,51 @@ def fetch_stage(case: Case, settings: Settings) -> list[DocumentRow]:
 
 
 @task(name="parse", cache_policy=NO_CACHE)
-def parse_one(doc: DocumentRow, settings: Settings) -> tuple[DocumentRow, ParsedDoc | None]:
-    from extractors.errors import ParseError
-    from extractors.fetch.store import RawStore
-    from extractors.parse import parse_cached
+def parse_one(doc: DocumentRow, settings: Settings, versions: Versions | None = None
+              ) -> tuple[DocumentRow, ParsedDoc | None, bool | None]:
+    """One document -> (doc with parse columns, parsed doc, reused?); cached on its sha256."""
+    from extractors.stagework import parse_document
 
-    if doc.status != "ok" or not doc.sha256:
-        _reporter.advance("parse", f"{doc.source_id}: skipped")
-        return doc, None
-    raw = RawStore(settings.store_dir).read(doc.sha256)
-    try:
-        parsed = parse_cached(doc.source_id, doc.sha256, raw, doc.content_type or "text", settings)
-    except ParseError as exc:
-        doc.status = "failed"
-        doc.error = f"parse failed: {exc}"
-        _reporter.advance("parse", f"{doc.source_id}: failed")
-        return doc, None
-    doc.parser = parsed.parser
-    doc.pages = parsed.pages
-    doc.chars = len(parsed.text)
-    doc.language = parsed.language
-    _reporter.advance("parse", f"{doc.source_id}: {len(parsed.passages)} passages")
-    return doc, parsed
+    return parse_document(doc, settings, versions or Versions.current(settings.model, settings.gazetteer_dir))
 
 
 @task(name="nlp", cache_policy=NO_CACHE)
-def nlp_stage(parsed: dict[str, ParsedDoc], settings: Settings):
-    from extractors.nlp import analyse
-    from extractors.nlp.pipeline import build_nlp
+def nlp_one(parsed: ParsedDoc, settings: Settings, versions: Versions | None = None):
+    """One parsed document -> (mentions, relations, reused?); cached on sha256 + model + gazetteer."""
+    from extractors.stagework import analyse_document
 
-    nlp = build_nlp(settings.model, settings.gazetteer_dir)
-    passages = [p for doc in parsed.values() for p in doc.passages]
-    _reporter.stage("nlp", len(parsed))
-    mentions, relations = analyse(nlp, passages, batch_size=settings.nlp_batch_size)
-    _reporter.done("nlp", f"{len(mentions)} mentions, {len(relations)} relations")
-    return mentions, relations
+    return analyse_document(parsed, settings, versions or Versions.current(settings.model, settings.gazetteer_dir))
 
 
 @task(name="claims", cache_policy=NO_CACHE)
-def claims_stage(case: Case, article: ParsedDoc | None, settings: Settings):
-    from extractors.claims import extract_claims, read_article
-    from extractors.nlp.pipeline import build_nlp
-    from extractors.registry.gazetteer import load_gazetteer
+def claims_stage(case: Case, article: ParsedDoc | None, settings: Settings,
+                 versions: Versions | None = None):
+    from extractors.stagework import extract_article_claims
 
-    if article is None:
-        return []
-    nlp = build_nlp(settings.model, settings.gazetteer_dir)
-    gaz = load_gazetteer(settings.gazetteer_dir)
-    claims = extract_claims(case, read_article(case, article), nlp, gaz)
-    _reporter.done("claims", f"{len(claims)} claims")
-    return claims
+    claims, reused = extract_article_claims(
+        case, article, settings, versions or Versions.current(settings.model, settings.gazetteer_dir))
+    _reporter.done("claims", f"{len(claims)} claims" + (" (reused)" if reused else ""))
+    return claims, reused
 
 
 @task(name="match", cache_policy=NO_CACHE)
-def match_stage(case: Case, claims, sources: dict[str, tuple[DocumentRow, ParsedDoc | None]], settings: Settings):
-    from extractors.match import match_claims
-    from extractors.nlp.pipeline import build_nlp
-    from extractors.registry.gazetteer import load_gazetteer
+def match_stage(case: Case, claims, sources: dict[str, tuple[DocumentRow, ParsedDoc | None]],
+                settings: Settings, versions: Versions | None = None):
+    """Claim-source rows, one cached unit per source; returns (rows, {source_id: reused})."""
+    from extractors.stagework import claims_fingerprint, match_source
 
-    nlp = build_nlp(settings.model, settings.gazetteer_dir)
-    gaz = load_gazetteer(settings.gazetteer_dir)
-    _reporter.stage("match", len(claims))
-    rows = match_claims(case, claims, sources, nlp, gaz)
+    versions = versions or Versions.current(settings.model, settings.gazetteer_dir)
+    fp = claims_fingerprint(claims)
+    resources: dict = {}
+    rows, reused = [], {}
+    _reporter.stage("match", len(sources))
+    for sid, (doc, parsed) in sources.items():
+        got, hit = match_source(case, claims, fp, doc, parsed, settings, versions, resources)
+        rows.extend(got)
+        reused[sid] = hit
+        _reporter.advance("match", f"{sid}: {len(got)} rows" + (" (reused)" if hit else ""))
     _reporter.done("match", f"{len(rows)} claim-source rows")
-    return rows
+    return rows, reused
 
 
 # ----------------------------------------------------------------- flow
@@ -181,7 +165,7 @@ def _timed(timings: dict[str, float], name: str, fn: Callable[[], Any]) -> Any:
         timings[name] = round(time.perf_counter() - t0, 3)
 
 
-@flow(name="claimcheck-run", task_runner=ThreadPoolTaskRunner(max_workers=2), log_prints=False)
+@flow(name="claimcheck-run", task_runner=default_task_runner(), log_prints=False)
 def run_case(case_dir: str, out_dir: str | None = None, offline: bool = False,
              overrides: dict[str, Any] | None = None) -> RunResult:
     """Run the whole pipeline on one case and write every table."""
@@ -189,31 +173,83 @@ def run_case(case_dir: str, out_dir: str | None = None, offline: bool = False,
     if out_dir:
         settings = settings.with_(out_dir=Path(out_dir))
     case = load_case(case_dir)
-    return execute(case, settings)
+    return execute(with_known_editions(case, settings), settings)
+
+
+def with_known_editions(case: Case, settings: Settings) -> Case:
+    """The case plus the editions ``claimcheck watch`` recorded for it (case.toml is never edited)."""
+    from extractors.editions import load_ledger, with_editions
+
+    return with_editions(case, load_ledger(settings, case.id))
+
+
+def run_case_flow(dask: str | None = None):
+    """``run_case`` with its task runner chosen at call time: in-process threads
+    by default, or a Dask cluster (``"local"``, ``"local:N"`` or a scheduler
+    address) through prefect-dask for the per-document tasks."""
+    from flows.taskrunners import make_task_runner
+
+    return run_case if not dask else run_case.with_options(task_runner=make_task_runner(dask))
+
+
+def _per_document(ledger: Ledger, stage: str, items: list, lookup: Callable, task, settings: Settings,
+                  versions: Versions, key: Callable[[Any], str]) -> dict[str, Any]:
+    """Reuse cached results in the flow process; submit a task only for misses."""
+    out: dict[str, Any] = {}
+    pending = []
+    _reporter.stage(stage, len(items))
+    for item in items:
+        hit = lookup(item, settings, versions)
+        if hit is not None:
+            # a lookup gives the task's result without its "reused" flag, or a
+            # complete 3-tuple when there is no work at all (flag None)
+            out[key(item)] = hit if len(hit) == 3 else (*hit, True)
+            _reporter.advance(stage, f"{key(item)}: reused")
+        else:
+            pending.append((item, task.submit(item, settings, versions)))
+    for item, fut in pending:
+        out[key(item)] = fut.result()
+        _reporter.advance(stage, f"{key(item)}: computed")
+    for item_id, value in out.items():
+        if value[-1] is not None:
+            ledger.record(stage, item_id, bool(value[-1]))
+    _reporter.done(stage)
+    return out
 
 
 def execute(case: Case, settings: Settings) -> RunResult:
+    from extractors.stagework import lookup_nlp, lookup_parse
+
     run_id = new_run_id()
     started = datetime.now(timezone.utc)
     timings: dict[str, float] = {}
+    ledger = Ledger()
+    versions = Versions.current(settings.model, settings.gazetteer_dir)
+    previous = previous_documents(settings.out_dir / case.id)
 
     docs: list[DocumentRow] = _timed(timings, "fetch", lambda: fetch_stage(case, settings))
+    record_fetch(ledger, docs, previous)
 
-    def _parse():
-        _reporter.stage("parse", len(docs))
-        futures = [parse_one.submit(d, settings) for d in docs]
-        out = [f.result() for f in futures]
-        _reporter.done("parse")
-        return out
+    parsed_out = _timed(timings, "parse", lambda: _per_document(
+        ledger, "parse", docs, lookup_parse, parse_one, settings, versions, lambda d: d.source_id))
+    docs = [parsed_out[d.source_id][0] for d in docs]
+    parsed = {sid: v[1] for sid, v in parsed_out.items() if v[1] is not None}
 
-    parsed_pairs = _timed(timings, "parse", _parse)
-    docs = [d for d, _ in parsed_pairs]
-    parsed = {d.source_id: p for d, p in parsed_pairs if p is not None}
+    nlp_out = _timed(timings, "nlp", lambda: _per_document(
+        ledger, "nlp", list(parsed.values()), lookup_nlp, nlp_one, settings, versions,
+        lambda p: p.source_id))
+    mentions = [m for sid in parsed for m in nlp_out[sid][0]]
+    relations = [r for sid in parsed for r in nlp_out[sid][1]]
 
-    mentions, relations = _timed(timings, "nlp", lambda: nlp_stage(parsed, settings))
-    claims = _timed(timings, "claims", lambda: claims_stage(case, parsed.get(ARTICLE_ID), settings))
+    claims, claims_reused = _timed(timings, "claims", lambda: claims_stage(
+        case, parsed.get(ARTICLE_ID), settings, versions))
+    if parsed.get(ARTICLE_ID) is not None:
+        ledger.record("claims", ARTICLE_ID, claims_reused)
     sources = {d.source_id: (d, parsed.get(d.source_id)) for d in docs if d.source_id != ARTICLE_ID}
-    source_claims = _timed(timings, "match", lambda: match_stage(case, claims, sources, settings))
+    source_claims, match_reused = _timed(timings, "match", lambda: match_stage(
+        case, claims, sources, settings, versions))
+    for sid, hit in match_reused.items():
+        ledger.record("match", sid, hit)
 
     tables = {
         "documents": docs,
@@ -223,6 +259,15 @@ def execute(case: Case, settings: Settings) -> RunResult:
         "claims": claims,
         "source_claims": source_claims,
     }
+    # --- issue 7 (review): apply analyst decisions before writing --------------
+    from extractors.export.exports import publish_review_outputs
+    from extractors.review import apply_case_reviews
+
+    tables["source_claims"], tables["mentions"] = apply_case_reviews(
+        settings.out_dir, case.id, tables["source_claims"], tables["mentions"])
+    source_claims = tables["source_claims"]
+    article_doc = parsed.get(ARTICLE_ID)
+    # --- end issue 7 -------------------------------------------------------------
     out_dir = settings.out_dir / case.id
     run_dir = out_dir / "runs" / run_id
     db_path = settings.out_dir / "claimcheck.duckdb"
@@ -233,6 +278,9 @@ def execute(case: Case, settings: Settings) -> RunResult:
         for name, rows in tables.items():
             write_table(out_dir, name, rows)
         load_duckdb(db_path, case.id, out_dir)
+        # --- issue 7 (review): report.html + datapackage/ClaimReview/FtM exports
+        publish_review_outputs((run_dir, out_dir), tables, case, article_doc.text if article_doc else "",
+                               run_id=run_id, db_path=db_path, reviews_dir=settings.out_dir)
 
     _timed(timings, "outputs", _write)
     counts = {name: len(rows) for name, rows in tables.items()}
@@ -241,6 +289,7 @@ def execute(case: Case, settings: Settings) -> RunResult:
     manifest = build_manifest(
         run_id=run_id, case=case, settings=settings, started=started,
         counts=counts, verdicts=verdicts, timings=timings, documents=docs,
+        extra={"stages": ledger.to_dict(), "stage_inputs": versions.as_dict()},
     )
     write_manifest(run_dir / "run.json", manifest)
     write_manifest(out_dir / "run.json", manifest)

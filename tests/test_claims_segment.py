@@ -131,3 +131,16 @@ def test_claim_counts_on_the_bundled_article(claims):
     print(f"bundled article: {n} claims, {cw} checkworthy")
     assert 70 <= n <= 110 and 45 <= cw <= 75
     assert len({c.claim_id for c in cl}) == n
+
+
+def test_sentence_the_parser_reads_without_a_verb_is_kept_whole(nlp, gazetteer):
+    """spaCy tags 'lists' as a plural noun here; the claim must not vanish."""
+    from extractors.claims.segment import split_paragraph
+    from extractors.claims.article import ArticleParagraph
+
+    text = "A State Department report on terrorism lists Banjska as a benchmark incident of 2023."
+    para = ArticleParagraph(number=8, text=text, offsets=list(range(len(text))), char_start=0,
+                            char_end=len(text), kind="body")
+    pieces, topic = split_paragraph(nlp, para)
+    assert [p.text for p in pieces] == [text]
+    assert topic is None

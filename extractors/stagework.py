@@ -1,0 +1,169 @@
+"""The per-item work of each stage, wrapped in the input-hash cache.
+
+Plain functions (no Prefect): the flow's tasks call them, and a Dask worker
+can run them because every argument and result pickles.  Each returns the
+stage's result and whether it was *reused* from an earlier run.  Heavy
+resources (the spaCy pipeline, the gazetteer) are only loaded on a miss, so a
+run with nothing changed never loads the model.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from extractors.incremental import (
+    ResultCache, Versions, cached, claims_key, match_key, nlp_key, parse_key, stage_key,
+)
+from extractors.model import Case, Claim, DocumentRow, Mention, ParsedDoc, Relation, SourceClaim
+from extractors.settings import Settings
+
+
+def parse_document(doc: DocumentRow, settings: Settings, versions: Versions
+                   ) -> tuple[DocumentRow, ParsedDoc | None, bool | None]:
+    """Parse one fetched document.  Returns ``(doc, parsed, reused)``; *reused*
+    is None when there was nothing to parse (fetch failed)."""
+    from extractors.errors import ParseError
+    from extractors.fetch.store import RawStore
+    from extractors.parse import parse_cached
+
+    if doc.status != "ok" or not doc.sha256:
+        return doc, None, None
+    fmt = doc.content_type or "text"
+    key = _parse_doc_key(doc, versions)
+    cache = ResultCache.for_settings(settings)
+
+    def compute() -> ParsedDoc:
+        raw = RawStore(settings.store_dir).read(doc.sha256)
+        return parse_cached(doc.source_id, doc.sha256, raw, fmt, settings)
+
+    try:
+        parsed, reused = cached(cache, "parse", key, compute)
+    except ParseError as exc:
+        doc = replace(doc, status="failed", error=f"parse failed: {exc}")
+        return doc, None, False
+    return _with_parse_columns(doc, parsed), parsed, reused
+
+
+def _parse_doc_key(doc: DocumentRow, versions: Versions) -> str:
+    return stage_key("parse-doc", doc.source_id,
+                     parse_key(doc.sha256 or "", doc.content_type or "text", versions))
+
+
+def _with_parse_columns(doc: DocumentRow, parsed: ParsedDoc) -> DocumentRow:
+    return replace(doc, parser=parsed.parser, pages=parsed.pages, chars=len(parsed.text),
+                   language=parsed.language)
+
+
+def lookup_parse(doc: DocumentRow, settings: Settings, versions: Versions
+                 ) -> tuple | None:
+    """The cached parse of *doc* as ``(doc, parsed)``, or None: lets the flow skip
+    submitting a task.  A document that was not fetched gives ``(doc, None, None)``:
+    final, nothing to parse and nothing to count."""
+    if doc.status != "ok" or not doc.sha256:
+        return doc, None, None
+    hit, parsed = ResultCache.for_settings(settings).get("parse", _parse_doc_key(doc, versions))
+    return (_with_parse_columns(doc, parsed), parsed) if hit else None
+
+
+def _nlp_doc_key(parsed: ParsedDoc, versions: Versions) -> str:
+    return stage_key("nlp-doc", parsed.source_id, nlp_key(parsed.sha256, versions))
+
+
+def lookup_nlp(parsed: ParsedDoc, settings: Settings, versions: Versions
+               ) -> tuple[list[Mention], list[Relation]] | None:
+    """The cached mentions and relations of *parsed*, or None."""
+    hit, value = ResultCache.for_settings(settings).get("nlp", _nlp_doc_key(parsed, versions))
+    return value if hit else None
+
+
+def analyse_document(parsed: ParsedDoc, settings: Settings, versions: Versions
+                     ) -> tuple[list[Mention], list[Relation], bool]:
+    """Mentions and relations of one parsed document: ``(mentions, relations, reused)``."""
+    key = _nlp_doc_key(parsed, versions)
+
+    def compute():
+        from extractors.nlp import analyse
+        from extractors.nlp.pipeline import build_nlp
+
+        nlp = build_nlp(settings.model, settings.gazetteer_dir)
+        mentions, relations = analyse(nlp, parsed.passages, batch_size=settings.nlp_batch_size)
+        return list(mentions), list(relations)
+
+    (mentions, relations), reused = cached(ResultCache.for_settings(settings), "nlp", key, compute)
+    return mentions, relations, reused
+
+
+def _case_inputs(case: Case) -> dict[str, Any]:
+    """What of the case the claims stage reads (not where the case lives on disk)."""
+    return {"id": case.id, "title": case.title, "published": case.published,
+            "sources": [s for s in case.sources]}
+
+
+def extract_article_claims(case: Case, article: ParsedDoc | None, settings: Settings,
+                           versions: Versions) -> tuple[list[Claim], bool]:
+    """The article's claims: ``(claims, reused)``."""
+    if article is None:
+        return [], False
+    key = claims_key(article.sha256, _case_inputs(case), case.id, versions)
+
+    def compute():
+        from extractors.claims import extract_claims, read_article
+        from extractors.nlp.pipeline import build_nlp
+        from extractors.registry.gazetteer import load_gazetteer
+
+        nlp = build_nlp(settings.model, settings.gazetteer_dir)
+        gaz = load_gazetteer(settings.gazetteer_dir)
+        return list(extract_claims(case, read_article(case, article), nlp, gaz))
+
+    return cached(ResultCache.for_settings(settings), "claims", key, compute)
+
+
+class _OneSource(dict):
+    """The ``sources`` mapping handed to the matcher for one source.
+
+    It iterates over that one source only; looking up any other source (a
+    claim citing several) gives a not-fetched placeholder, and the rows made
+    for placeholders are dropped.  A source's rows therefore depend on that
+    source alone, which is what lets match be cached per source.
+    """
+
+    def __missing__(self, source_id: str):
+        return DocumentRow(source_id=source_id, status="skipped", error="matched separately"), None
+
+
+def claims_fingerprint(claims: list[Claim]) -> str:
+    return stage_key("claims-rows", [c.to_row() for c in claims])
+
+
+def match_source(case: Case, claims: list[Claim], claims_fp: str, doc: DocumentRow,
+                 parsed: ParsedDoc | None, settings: Settings, versions: Versions,
+                 resources: dict[str, Any] | None = None) -> tuple[list[SourceClaim], bool]:
+    """The claim-source rows of one source: ``(rows, reused)``.
+
+    *resources* is a dict the caller keeps across sources, so the model and
+    gazetteer are loaded at most once per run and only when something missed.
+    """
+    spec = case.source(doc.source_id)
+    key = match_key(claims_fp, spec, doc.sha256, doc.status, doc.error if doc.status != "ok" else None,
+                    versions)
+
+    def compute():
+        from extractors.match import match_claims
+
+        res = resources if resources is not None else {}
+        if "nlp" not in res:
+            from extractors.nlp.pipeline import build_nlp
+            from extractors.registry.gazetteer import load_gazetteer
+
+            res["nlp"] = build_nlp(settings.model, settings.gazetteer_dir)
+            res["gaz"] = load_gazetteer(settings.gazetteer_dir)
+        one = _OneSource({doc.source_id: (doc, parsed)})
+        rows = match_claims(case, claims, one, res["nlp"], res["gaz"])
+        return [r for r in rows if r.source_id == doc.source_id]
+
+    # a failed source's key holds its status and error: when it comes back, the key changes
+    return cached(ResultCache.for_settings(settings), "match", key, compute)
+
+
+__all__ = ["analyse_document", "claims_fingerprint", "extract_article_claims", "lookup_nlp",
+           "lookup_parse", "match_source", "parse_document"]
