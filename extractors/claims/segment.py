@@ -171,7 +171,9 @@ def split_paragraph(nlp: Any, para: ArticleParagraph, label_is_source: Any = Non
                     text = f"{first_subj} {text}"
                 elif topic and not (label_is_source and label_is_source(topic)) and (si > 1 or label) and topic.lower() not in text.lower() and (not has_subj or _topic_needed(pspan, topic)):
                     text = f"{topic}: {text}"
+                text, extra = _split_appositive(doc, pspan, text, si, sent.text)
                 pieces.append(Piece(text, a, b, si, sent.text, []))
+                pieces.extend(extra)
         # "..., when a group killed X and mounted Y, ..." : subordinate clauses
         # with their own subject carry facts even inside an opinion sentence
         for t in sent:
@@ -189,6 +191,32 @@ def split_paragraph(nlp: Any, para: ArticleParagraph, label_is_source: Any = Non
                 persons.append((si, e.text))
     _resolve_pronouns(doc, sents, pieces)
     return pieces, topic
+
+
+def _split_appositive(doc: Any, span: Any, text: str, si: int, sentence: str) -> tuple[str, list[Piece]]:
+    """"including Milan Radoicic, the political fixer long tied to the SNS,
+    for organising the attack": the description of a named person or
+    organisation is a claim of its own and leaves the main clause."""
+    extra: list[Piece] = []
+    for t in span:
+        if t.dep_ != "appos" or t.head.ent_type_ not in ("PERSON", "ORG") or t.head.i >= t.i:
+            continue
+        sub = list(t.subtree)
+        if len(sub) < 4 or not (span.start <= sub[0].i and sub[-1].i < span.end):
+            continue
+        # a descriptive noun phrase ("the political fixer ..."), not a
+        # parenthesis or a figure ("(2.5 bcm/year)")
+        if t.pos_ != "NOUN" or sub[0].lower_ not in ("the", "a", "an") or doc[sub[0].i - 1].text == "(":
+            continue
+        a, b = sub[0].idx, sub[-1].idx + len(sub[-1].text)
+        desc = doc.text[a:b]
+        if desc not in text:
+            continue
+        name = next((e.text for e in doc.ents if e.start <= t.head.i < e.end), t.head.text)
+        text = re.sub(r",?\s*" + re.escape(desc) + r"\s*,?", ",", text, count=1).replace(",,", ",").strip(" ,")
+        text = re.sub(r",\s*(?=[.;:]?$)", "", text)
+        extra.append(Piece(f"{name}: {desc}", a, b, si, sentence, []))
+    return text, extra
 
 
 def _topic_needed(span: Any, topic: str) -> bool:
@@ -266,7 +294,10 @@ def analyse_claim(nlp: Any, text: str, gazetteer: Any = None) -> dict[str, Any]:
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     ck = cues["checkworthy"]
     stripped = text.strip()
-    if stripped.endswith("?") or re.match(r"^(does|do|did|will|would|is|are|can|could|should|have|has)\b", low):
+    content = [t for t in doc if t.is_alpha and not t.is_stop and t.pos_ not in ("AUX", "PRON", "DET")]
+    if len(content) < 3 and not (qs or ds):
+        reason = "too short to check (an elliptical clause)"
+    elif stripped.endswith("?") or re.match(r"^(does|do|did|will|would|is|are|can|could|should|have|has)\b", low):
         reason = "question"
     elif (op := _contains_any(low, ck["opinion"])) is not None:
         reason = f"opinion cue '{op}'"

@@ -81,6 +81,8 @@ def _list_jurisdiction(spec: SourceSpec | None, doc: ParsedDoc) -> set[str]:
 
 
 def _name_tokens(s: str) -> list[str]:
+    s = re.sub(r"\bU\.S\.(?=\W|$)|\bUS\b", "usa", s)
+    s = re.sub(r"\bU\.K\.(?=\W|$)", "uk", s)
     return [t for t in re.findall(r"[a-z0-9]+", fold_str(s)) if len(t) > 1]
 
 
@@ -211,6 +213,20 @@ def _place_conflict(nlp: Any, view: ClaimView, missing: list[str], sentence: str
     return None
 
 
+_PREC = {"year": 1, "range": 1, "month": 2, "day": 3}
+
+
+def _precise_agreement(view: ClaimView, text: str) -> tuple[str, str] | None:
+    """A date in *text* that agrees with a claim date at the claim's own precision."""
+    from extractors.claims.quantities import dates_agree, find_dates
+
+    for d in view.dates:
+        for s in find_dates(text):
+            if _PREC[s.precision] >= _PREC[d.precision] and dates_agree(d, s):
+                return d.iso, s.iso
+    return None
+
+
 def _evaluate(view: ClaimView, spec: SourceSpec | None, doc: ParsedDoc, index: SourceIndex, p: Passage, cov: Any,
               qc: Any, nlp: Any, gazetteer: Any, neighbours: list[Passage] | None = None) -> Decision:
     reasons = list(view.resolutions)
@@ -224,14 +240,17 @@ def _evaluate(view: ClaimView, spec: SourceSpec | None, doc: ParsedDoc, index: S
     for other in neighbours or []:
         if other is p:
             continue
-        if nc.status == "absent":
+        if nc.status in ("absent", "mismatch"):
+            # a count that differs may be about something else ("three
+            # defendants are in detention"): a neighbour that states the
+            # claim's value wins
             n2 = compare_numbers(view, other.text)
-            if n2.status in ("match", "breakdown", "close"):
+            if n2.status in ("match", "breakdown", "close") and (nc.status == "absent" or n2.status != "close"):
                 nc = type(nc)(n2.status, [f"{x} (paragraph {other.paragraph}{', page ' + str(other.page) if other.page else ''})" for x in n2.reasons])
-        if dc.status == "absent":
-            d2 = compare_dates(view, other.text, None, False)
-            if d2.status == "match":
-                dc = type(dc)("match", [f"{x} (paragraph {other.paragraph})" for x in d2.reasons])
+        if dc.status in ("absent", "mismatch"):
+            agree = _precise_agreement(view, other.text)
+            if agree:
+                dc = type(dc)("match", [f"date {agree[0]} matches source date {agree[1]} (paragraph {other.paragraph})"])
     if view.universal:
         for sa, sb in [(0, len(p.text))]:
             sq = find_quantities(p.text[sa:sb])
@@ -286,6 +305,7 @@ def check_claim_source(claim: Claim, view: ClaimView, spec: SourceSpec | None, r
     qc = compare_quotes(view, doc.text)  # quoted words are searched in the whole document
     if not cands:
         return Decision("not_found", 0.0, list(view.resolutions) + ["the source has no text passages"]), None, 0.0
+    sup = float(load_cues()["match"]["support_coverage"])
     order = list(cands[:4])
     if qc.location is not None:
         qp = next((p for p in index.passages if p.char_start <= qc.location[0] < p.char_end), None)
@@ -293,6 +313,14 @@ def check_claim_source(claim: Claim, view: ClaimView, spec: SourceSpec | None, r
             qcov = coverage(view, qp.text, index.context, own)
             order.insert(0, type(cands[0])(qp, 0.0, qcov, qcov.score))
     sup = float(load_cues()["match"]["support_coverage"])
+    if len(cands) >= 2 and cands[0].passage is not cands[1].passage and cands[0].cov.score < sup:
+        # a claim may span two paragraphs: judge the two best together
+        a_, b_ = cands[0].passage, cands[1].passage
+        merged = Passage(a_.passage_id, a_.source_id, a_.document_sha256, a_.page, a_.paragraph, a_.char_start,
+                         a_.char_end, a_.kind, f"{a_.text} [...] {b_.text}")
+        mcov = coverage(view, merged.text, index.context, own)
+        if mcov.score >= cands[0].cov.score + 0.15:
+            order.append(type(cands[0])(merged, 0.0, mcov, mcov.score, mcov.score))
     near = [c.passage for c in order]
     judged = [(_evaluate(view, spec, doc, index, c.passage, c.cov, qc, nlp, gazetteer, near), c) for c in order]
     strong = [(d, c) for d, c in judged if not (d.verdict == "not_found" and d.weak)]
@@ -320,6 +348,7 @@ def check_claim_source(claim: Claim, view: ClaimView, spec: SourceSpec | None, r
 def match_claims(case: Case, claims: list[Claim], sources: dict[str, tuple[DocumentRow, ParsedDoc | None]], nlp: Any,
                  gazetteer: Any, *, check_all: bool = True) -> list[SourceClaim]:
     floor = float(load_cues()["match"]["relevance_floor"])
+    sup_cov = float(load_cues()["match"]["support_coverage"])
     specs = {s.id: s for s in case.sources}
     indexes: dict[str, SourceIndex] = {}
     for sid, (row, doc) in sources.items():
@@ -364,7 +393,8 @@ def match_claims(case: Case, claims: list[Claim], sources: dict[str, tuple[Docum
                     if not pre or pre[0].relevance < floor:
                         continue
             dec, p, rel = check_claim_source(claim, view, specs.get(sid), row, doc, indexes[sid], nlp, gazetteer, is_cited)
-            if not is_cited and (rel < floor or dec.verdict == "not_found"):
+            if not is_cited and (rel < floor or dec.verdict == "not_found"
+                                 or (dec.verdict == "partly_supported" and rel < sup_cov)):
                 continue
             ev = p.text if p is not None else None
             rows.append(SourceClaim(

@@ -238,6 +238,10 @@ def view_claim(nlp: Any, text: str, mask: list[str] | None = None) -> ClaimView:
                 if c.pos_ in ("NOUN", "ADJ", "VERB") and c.lower_ not in ignore:
                     preds.append(stem(fold_str(c.lemma_.lower())))
                     pwords.append(c.text)
+    # a name resolved from a pronoun is part of the claim
+    for _, name in resolved:
+        for tok in tokens(name):
+            terms[stem(tok)] = 2.0
     # "U.S." -> "usa" is a term too
     for tok in tokens(body):
         st = stem(tok)
