@@ -144,6 +144,9 @@ class Mention(Row):
     canonical: str  # e.g. event:banjska-attack-2023, place:banjska
     kind: str  # name | variant | indirect
     sentence: str
+    # analyst review (issue 7), filled from review decisions by extractors.review
+    review_status: str | None = None
+    reviewer_note: str | None = None
 
 
 @dataclass

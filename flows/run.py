@@ -150,6 +150,10 @@ def match_stage(case: Case, claims, sources: dict[str, tuple[DocumentRow, Parsed
         rows.extend(got)
         reused[sid] = hit
         _reporter.advance("match", f"{sid}: {len(got)} rows" + (" (reused)" if hit else ""))
+    from extractors.match import add_no_source_rows
+
+    available = sum(1 for doc, parsed in sources.values() if doc.status == "ok" and parsed is not None)
+    rows = add_no_source_rows(claims, rows, available)
     _reporter.done("match", f"{len(rows)} claim-source rows")
     return rows, reused
 
@@ -259,6 +263,15 @@ def execute(case: Case, settings: Settings) -> RunResult:
         "claims": claims,
         "source_claims": source_claims,
     }
+    # --- issue 7 (review): apply analyst decisions before writing --------------
+    from extractors.export.exports import publish_review_outputs
+    from extractors.review import apply_case_reviews
+
+    tables["source_claims"], tables["mentions"] = apply_case_reviews(
+        settings.out_dir, case.id, tables["source_claims"], tables["mentions"])
+    source_claims = tables["source_claims"]
+    article_doc = parsed.get(ARTICLE_ID)
+    # --- end issue 7 -------------------------------------------------------------
     out_dir = settings.out_dir / case.id
     run_dir = out_dir / "runs" / run_id
     db_path = settings.out_dir / "claimcheck.duckdb"
@@ -269,6 +282,9 @@ def execute(case: Case, settings: Settings) -> RunResult:
         for name, rows in tables.items():
             write_table(out_dir, name, rows)
         load_duckdb(db_path, case.id, out_dir)
+        # --- issue 7 (review): report.html + datapackage/ClaimReview/FtM exports
+        publish_review_outputs((run_dir, out_dir), tables, case, article_doc.text if article_doc else "",
+                               run_id=run_id, db_path=db_path, reviews_dir=settings.out_dir)
 
     _timed(timings, "outputs", _write)
     counts = {name: len(rows) for name, rows in tables.items()}

@@ -129,6 +129,10 @@ def two_column_pdf() -> bytes:
         w = Writer(pdf, x0, col_w, 110)
         for p in paras:
             w.para(p + " " + FILLER, indent=12)
+    # full-width footnotes across both columns
+    pdf.set_font("Helvetica", "", 8)
+    pdf.text(60, 770, "1 The record of the session was approved by the council at its next meeting, without changes to the text of the minutes.")
+    pdf.text(60, 780, "2 The names of the speakers are given as they appear in the official register of the council for that year.")
     return bytes(pdf.output())
 
 
@@ -200,4 +204,26 @@ def table_pdf() -> bytes:
         y += PITCH
     w.y = y + 12
     w.para("The figures for December will be published with the next report. " + FILLER)
+    return bytes(pdf.output())
+
+
+DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def unicode_pdf(font_path: str = DEJAVU) -> bytes:
+    """Serbian Latin and Cyrillic, a ligature, curly quotes and a soft hyphen,
+    set in a TrueType font."""
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_font("DejaVu", "", font_path)
+    pdf.add_page()
+    pdf.set_font("DejaVu", "", 11)
+    lines = [
+        "Milan Radoičić was named in the \u201cfinal\u201d report on the attack in Banjska (Бањска).",
+        "The \ufb01rst hearing in Priština was held after the of\ufb01ce of the prosecutor filed the case.",
+    ]
+    y = 100
+    for ln in lines:
+        pdf.text(72, y, ln)
+        y += 14
     return bytes(pdf.output())

@@ -150,3 +150,40 @@ def test_cli_runs_a_case_of_local_files(tmp_path):
     verdicts = [r["verdict"] for r in pq.read_table(out / "source_claims.parquet").to_pylist()]
     assert "supported" in verdicts
     assert "Error" not in proc.stderr, proc.stderr[-2000:]
+
+
+def test_duckdb_from_an_older_version_gains_new_columns(tmp_path):
+    """A database whose table lacks a column added later is migrated, not broken."""
+    from extractors.export.tables import load_duckdb, write_table
+    from extractors.model import Mention
+
+    db = tmp_path / "claimcheck.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE mentions (case_id VARCHAR, mention_id VARCHAR, source_id VARCHAR)")
+    con.execute("INSERT INTO mentions VALUES ('other', 'men-1', 'x')")
+    con.close()
+    out = tmp_path / "case"
+    write_table(out, "mentions", [Mention("men-2", "s", "abc", 7, 1, 0, 7, "Banjska",
+                                          "event:banjska-attack-2023", "name", "In Banjska.")])
+    load_duckdb(db, "c1", out, tables=["mentions"])
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute("SELECT case_id, mention_id, page, canonical FROM mentions ORDER BY case_id").fetchall()
+    con.close()
+    assert rows == [("c1", "men-2", 7, "event:banjska-attack-2023"), ("other", "men-1", None, None)]
+
+
+def test_claim_with_no_readable_source_is_unavailable_not_not_found():
+    """not_found needs a source that was read; with none readable the one
+    row a checkworthy claim gets says source_unavailable."""
+    from extractors.match import add_no_source_rows
+    from extractors.model import Claim, SourceClaim
+
+    def claim(i, checkworthy=True):
+        return Claim(f"clm-{i}", "c", i, 1, 0, 10, f"claim {i}", "event", checkworthy)
+
+    kept = SourceClaim("clm-1", "src", True, "source_unavailable", 0.0, reasons=["HTTP 404"])
+    rows = add_no_source_rows([claim(1), claim(2), claim(3, checkworthy=False)], [kept], available=0)
+    assert [(r.claim_id, r.source_id, r.verdict) for r in rows] == [
+        ("clm-1", "src", "source_unavailable"), ("clm-2", "", "source_unavailable")]
+    rows = add_no_source_rows([claim(2)], [], available=3)
+    assert rows[0].verdict == "not_found" and "3 available sources" in rows[0].reasons[0]

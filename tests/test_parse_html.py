@@ -86,3 +86,19 @@ def test_endnotes_marked_as_footnotes():
     kinds = {p.text[:3]: p.kind for p in doc.passages}
     assert kinds["[1]"] == "footnote" and kinds["[2]"] == "footnote"
     assert kinds["The"] == "body"
+
+
+def test_table_rows_kept():
+    html = (
+        "<html lang='en'><body><article><h1>Patrols in the north</h1>"
+        "<p>The mission published the number of patrols and incidents in each municipality for the autumn months of the year.</p>"
+        "<table><tr><th>Municipality</th><th>Patrols</th><th>Incidents</th></tr>"
+        "<tr><td>Zubin Potok</td><td>42</td><td>3</td></tr>"
+        "<tr><td>Zvečan</td><td>29</td><td>2</td></tr></table>"
+        "<p>The figures for December will be published in January together with the annual summary of the mission.</p>"
+        "</article></body></html>"
+    )
+    doc = parse_document("tab", "sha", html.encode(), "html")
+    table = next(p for p in doc.passages if p.kind == "table")
+    assert table.text.split("\n") == ["Municipality | Patrols | Incidents", "Zubin Potok | 42 | 3", "Zvečan | 29 | 2"]
+    assert doc.text[table.char_start:table.char_end] == table.text

@@ -117,3 +117,13 @@ def test_document_fields_fill_a_documents_row(report_raw):
     except ParseError as exc:
         failed = replace(row, **document_fields(error=exc))
     assert failed.status == "failed" and failed.error.startswith("no text layer (scanned PDF?)")
+
+
+def test_cached_crash_retried_with_more_memory(tmp_path, report_raw):
+    sha = sha256_bytes(report_raw)
+    with pytest.raises(ParseError, match="parser crashed"):
+        parse_cached("src", sha, report_raw, "pdf", _settings(tmp_path, parse_memory_mb=40))
+    with pytest.raises(ParseError, match="parser crashed"):  # cached: same limit
+        parse_cached("src", sha, report_raw, "pdf", _settings(tmp_path, parse_memory_mb=40, parse_timeout=0.01))
+    doc = parse_cached("src", sha, report_raw, "pdf", _settings(tmp_path))
+    assert doc.passages

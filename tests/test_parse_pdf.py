@@ -95,7 +95,10 @@ def test_two_columns_in_reading_order(two_col):
     left1 = next(p for p in two_col.passages if p.text.startswith("Left column first"))
     assert "Right column" not in left1.text
     assert left1.text.endswith("avoid new tension.")
-    assert [p.paragraph for p in two_col.passages] == [1, 2, 3, 4, 5]
+    notes = [p for p in two_col.passages if p.kind == "footnote"]
+    assert [n.text[:2] for n in notes] == ["1 ", "2 "]
+    assert t.index("Right column second paragraph") < t.index("1 The record of the session")
+    assert [p.paragraph for p in two_col.passages] == [1, 2, 3, 4, 5, 6, 7]
 
 
 def test_parse_is_deterministic():
@@ -116,3 +119,18 @@ def test_table_kept_as_rows():
     rows = doc.passages[1].text.split("\n")
     assert rows == [" | ".join(r) for r in gen.TABLE_ROWS]
     assert doc.passages[2].text.startswith("The figures for December")
+
+
+@pytest.mark.skipif(not __import__("os").path.exists(gen.DEJAVU), reason="DejaVu font not installed")
+def test_unicode_text_normalised_and_foldable():
+    from extractors.textnorm import fold, span_to_original
+
+    doc = parse_document("uni", "sha", gen.unicode_pdf(), "pdf")
+    t = doc.text
+    assert "Radoičić" in t and "Бањска" in t and "Priština" in t
+    assert '"final"' in t  # curly quotes made straight
+    assert "first hearing" in t and "office of the prosecutor" in t  # ligatures expanded
+    folded, index = fold(t)
+    i = folded.index("radoicic")
+    a, b = span_to_original(index, i, i + len("radoicic"))
+    assert t[a:b] == "Radoičić"

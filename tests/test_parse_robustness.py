@@ -1,6 +1,7 @@
 """Real third-party PDFs and HTML pages (tests/fixtures/robustness/, see
 ORIGIN.md there): each parses without a crash or a hang, in the isolated
-child process the pipeline uses, and keeps a property we can check."""
+child process the pipeline uses (through the cache, so each file is parsed
+once per test session), and keeps a property we can check."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,16 +10,39 @@ import pytest
 
 from extractors.errors import ParseError
 from extractors.ids import sha256_bytes
-from extractors.parse import parse_document, parse_isolated
+from extractors.parse import parse_cached, parse_document, parse_isolated
 from extractors.settings import Settings
 
 FIX = Path(__file__).parent / "fixtures" / "robustness"
 SETTINGS = Settings(parse_timeout=60, parse_memory_mb=1536)
+_STATE: list[Path] = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _state_dir(tmp_path_factory):
+    _STATE[:] = [tmp_path_factory.mktemp("parse-state")]
+    yield
+    _STATE.clear()
 
 
 def _parse(path: Path, fmt: str):
     raw = path.read_bytes()
-    return parse_document(path.stem, sha256_bytes(raw), raw, fmt)
+    return parse_cached(path.stem, sha256_bytes(raw), raw, fmt, SETTINGS.with_(state_dir=_STATE[0]))
+
+
+ALL = sorted((FIX / "pdf").glob("*.pdf")) + sorted((FIX / "html").glob("*.html"))
+
+
+@pytest.mark.parametrize("path", ALL, ids=[p.name for p in ALL])
+def test_no_crash_no_hang(path):
+    try:
+        doc = _parse(path, path.parent.name)
+    except ParseError as exc:  # a clear failure is fine; a crash or a hang is not
+        msg = str(exc)
+        assert "crashed" not in msg and "timed out" not in msg, msg
+        assert path.stat().st_size == 0 or "PDF" in msg
+    else:
+        assert doc.text.strip() and doc.passages
 
 
 def _check_offsets(doc):

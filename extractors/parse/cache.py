@@ -4,8 +4,8 @@ One JSON file per key under ``<state_dir>/parsed/<sha[:2]>/``; written to a
 temporary file and renamed, so a reader never sees half a file.  Passages are
 stored without ``source_id`` and ids, which are minted again on load: the
 same bytes registered under another source id get that source's ids.
-Failures are cached as well (with the time limit they ran under, so a larger
-limit retries a timeout).
+Failures are cached as well (a timeout or crash with the limit it ran under,
+so a larger limit tries again).
 """
 from __future__ import annotations
 
@@ -28,9 +28,10 @@ def cache_path(state_dir: Path, sha256: str, parser_version: str) -> Path:
     return Path(state_dir) / "parsed" / sha256[:2] / f"{sha256}.{safe}.json"
 
 
-def load(path: Path, source_id: str, timeout: float) -> ParsedDoc | None:
+def load(path: Path, source_id: str, timeout: float, memory_mb: int | None = None) -> ParsedDoc | None:
     """The cached document, or None on a miss.  A cached failure raises
-    its ParseError again (unless it was a timeout under a smaller limit)."""
+    its ParseError again, unless it was a timeout (or a crash) under a
+    smaller time (or memory) limit than the current one."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -40,6 +41,8 @@ def load(path: Path, source_id: str, timeout: float) -> ParsedDoc | None:
     if "error" in data:
         err = data["error"]
         if err.get("timeout") and float(err["timeout"]) < timeout:
+            return None
+        if err.get("memory_mb") and memory_mb and int(err["memory_mb"]) < memory_mb:
             return None
         raise ParseError(err["message"], hint=err.get("hint") or None)
     d = data["doc"]
@@ -82,9 +85,10 @@ def store_doc(path: Path, doc: ParsedDoc) -> None:
     )
 
 
-def store_error(path: Path, exc: ParseError, *, timeout: float | None = None) -> None:
+def store_error(path: Path, exc: ParseError, *, timeout: float | None = None, memory_mb: int | None = None) -> None:
     message = exc.args[0] if exc.args else str(exc)
-    _write(path, {"cache_format": FORMAT_VERSION, "error": {"message": message, "hint": exc.hint, "timeout": timeout}})
+    err = {"message": message, "hint": exc.hint, "timeout": timeout, "memory_mb": memory_mb}
+    _write(path, {"cache_format": FORMAT_VERSION, "error": err})
 
 
 def _write(path: Path, data: dict[str, Any]) -> None:

@@ -36,7 +36,7 @@ PARSER_ID = "pdfplumber.v1"
 BAND = 0.12
 REPEAT_SHARE = 0.25
 _PAGE_NO = re.compile(
-    r"^(?:(?:page|p\.|seite|strana|faqe|стр\.?|страна)\s*)?[-–—(\[]?\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*[-–—)\]]?"
+    r"^(?:(?:page|p\.|seite|strana|faqe|стр\.?|страна)\s*)?[-–—(\[]?\s*(?:\d{1,5}|[ivxlcdm]{1,7})\s*[-–—)\]]?"
     r"(?:\s*(?:of|/|von|od|из)\s*\d{1,4})?$",
     re.IGNORECASE,
 )
@@ -135,7 +135,9 @@ def _find_gutters(words: list[dict], width: float) -> list[float]:
     np.add.at(diff, x1s + 1, -1)
     cover = np.cumsum(diff)[:w]
     nlines = max(1, len({round(wd["top"]) for wd in words}))
-    limit = max(2, int(0.04 * nlines))
+    # full-width lines (a title, captions, footnotes) may cross a gutter;
+    # the prose checks below keep single-column pages from splitting
+    limit = max(2, int(0.2 * nlines))
     lo, hi = int(width * 0.2), int(width * 0.8)
     low = cover[lo:hi] <= limit
     runs: list[tuple[int, int]] = []
@@ -244,6 +246,17 @@ def _split_paragraphs(lines: list[Line], body_size: float) -> list[list[Line]]:
             new = True  # first-line indent after a full line
         elif prev.x1 < right - 5 * size and prev.text.endswith(_SENT_END):
             new = True  # short line ending a sentence
+        elif ln.size <= body_size * 0.88 and _FOOTNOTE_MARK.match(ln.text):
+            new = True  # each footnote starts with its number
+        if (
+            new
+            and abs(ln.size - prev.size) < 0.5
+            and ln.bold == prev.bold
+            and 0 < gap < 2.2 * pitch
+            and ln.text[:1].islower()
+            and not prev.text.endswith(_SENT_END)
+        ):
+            new = False  # a sentence running on in lower case: same paragraph
         if new:
             paras.append([ln])
         else:

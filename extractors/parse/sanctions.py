@@ -23,6 +23,7 @@ from datetime import datetime
 import pandas as pd
 
 from extractors.errors import ParseError
+from extractors.ids import stable_id
 from extractors.model import ParsedDoc
 
 from .build import TextBuilder
@@ -290,3 +291,36 @@ def _doc(source_id, sha256, parser, designations, warnings, title) -> ParsedDoc:
         warnings=warnings,
     )
 
+
+
+DESIGNATION_COLUMNS = [
+    "designation_id", "source_id", "document_sha256", "passage_id", "list_name", "list_id",
+    "name", "aliases", "type", "programme", "listed_on",
+]
+
+
+def designation_rows(doc: ParsedDoc) -> list[dict]:
+    """The designations of a parsed list as table rows (columns
+    DESIGNATION_COLUMNS), each linked to its ``list-entry`` passage.
+    ``aliases`` stays a list (the CSV writer joins lists with ``; ``)."""
+    entries = [p for p in doc.passages if p.kind == "list-entry"]
+    if len(entries) != len(doc.designations):
+        raise ValueError("designations and list-entry passages are out of step")
+    rows = []
+    for d, p in zip(doc.designations, entries):
+        rows.append(
+            {
+                "designation_id": stable_id("designation", doc.source_id, doc.sha256, d["list_name"], d["list_id"]),
+                "source_id": doc.source_id,
+                "document_sha256": doc.sha256,
+                "passage_id": p.passage_id,
+                "list_name": d["list_name"],
+                "list_id": d["list_id"],
+                "name": d["name"],
+                "aliases": list(d.get("aliases") or []),
+                "type": d.get("type"),
+                "programme": d.get("programme"),
+                "listed_on": d.get("listed_on"),
+            }
+        )
+    return rows

@@ -6,7 +6,6 @@ payload)`` pickled on stdout.  Not meant to be run by hand."""
 from __future__ import annotations
 
 import pickle
-import resource
 import sys
 
 
@@ -15,8 +14,10 @@ def main() -> int:
     if memory_mb > 0:
         limit = memory_mb * 1024 * 1024
         try:
+            import resource  # POSIX only; elsewhere the time limit still holds
+
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        except (ValueError, OSError):
+        except (ImportError, ValueError, OSError):
             pass
     from extractors.errors import ParseError
 

@@ -1,0 +1,81 @@
+"""Candidate passages per (claim, source): BM25 (rank_bm25) over passages,
+re-ranked by weighted term coverage, entity overlap and number/date
+agreement."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from rank_bm25 import BM25Okapi
+
+from extractors.claims.quantities import dates_agree, find_dates, find_quantities
+from extractors.match.compare import ClaimView, Coverage, actor_found, coverage, stems, synonym_groups
+from extractors.model import ParsedDoc, Passage
+
+
+@dataclass
+class SourceIndex:
+    doc: ParsedDoc
+    passages: list[Passage]
+    bm25: BM25Okapi | None
+    context: str  # title + first passages (byline, meta)
+
+
+@dataclass
+class Candidate:
+    passage: Passage
+    bm25: float
+    cov: Coverage
+    relevance: float  # 0..1
+    rank: float = 0.0  # uncapped ranking score
+
+
+def build_index(doc: ParsedDoc) -> SourceIndex:
+    ps = [p for p in doc.passages if p.text.strip()]
+    corpus = [stems(p.text) or ["_"] for p in ps]
+    bm = BM25Okapi(corpus) if corpus else None
+    ctx_parts = [doc.title or ""] + [p.text for p in ps[:3] if len(p.text) < 400]
+    return SourceIndex(doc, ps, bm, " ".join(ctx_parts))
+
+
+def query_terms(view: ClaimView) -> list[str]:
+    groups, _ = synonym_groups()
+    q = list(view.terms)
+    for t in list(q):
+        q.extend(sorted(groups.get(t, ())))
+    return q
+
+
+def retrieve(view: ClaimView, index: SourceIndex, k: int = 6, gazetteer: Any = None, own: set[str] | None = None) -> list[Candidate]:
+    if index.bm25 is None:
+        return []
+    q = query_terms(view)
+    scores = index.bm25.get_scores(q)
+    top = sorted(range(len(index.passages)), key=lambda i: scores[i], reverse=True)[:k]
+    mx = max(scores) if len(scores) else 0.0
+    out: list[Candidate] = []
+    for i in top:
+        p = index.passages[i]
+        cov = coverage(view, p.text, index.context, own)
+        bonus = 0.0
+        if view.actors:
+            bonus += 0.05 * sum(actor_found(a, p.text, gazetteer) is not None for a in view.actors) / len(view.actors)
+        pq = find_quantities(p.text)
+        if view.quantities and any(abs(x.value - q.value) < 1e-9 and x.unit_class == q.unit_class for q in view.quantities for x in pq):
+            bonus += 0.1
+        if view.quantities and any(x.unit_class and x.unit_class == q.unit_class for q in view.quantities for x in pq):
+            bonus += 0.05  # states a value of the same kind (agreeing or not)
+        pd = find_dates(p.text)
+        if view.dates and any(dates_agree(d, x) for d in view.dates for x in pd):
+            bonus += 0.1
+        elif view.dates and any(x.precision in ("day", "month") for x in pd):
+            bonus += 0.05  # states a date the claim's date can be compared with
+        if p.kind == "heading":
+            bonus -= 0.1  # a title restates; the body holds the details
+        if view.universal and find_quantities(p.text) and re.search(r"\b(the others|the rest|remaining)\b", p.text.lower()):
+            bonus += 0.2  # "all X" against "three X ...; the others ..."
+        raw = cov.score + bonus + (0.02 * scores[i] / mx if mx > 0 else 0.0)
+        out.append(Candidate(p, float(scores[i]), cov, max(0.0, min(1.0, raw)), raw))
+    out.sort(key=lambda c: c.rank, reverse=True)
+    return out
