@@ -269,10 +269,12 @@ def _evaluate(view: ClaimView, spec: SourceSpec | None, doc: ParsedDoc, index: S
             actors_missing.append(act)
             continue
         found_actor_stems |= set(stems(act))
+        gid = gazetteer.lookup(act) if gazetteer is not None else None
+        label = gid or act
         if fold_str(where.lower()) != fold_str(act.lower()):
-            reasons.append(f"actor {act} found as '{where}'")
+            reasons.append(f"actor {label} found as '{where}'")
         else:
-            reasons.append(f"actor {act} found")
+            reasons.append(f"actor {label} found")
     if found_actor_stems:
         cov = _with_found(view, cov, found_actor_stems)
     place = _place_conflict(nlp, view, actors_missing, p.text) if actors_missing else None
