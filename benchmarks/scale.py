@@ -172,6 +172,7 @@ def main() -> None:
     ap.add_argument("--dask-docs", type=int, default=60,
                     help="documents in the Dask 1-vs-2 worker comparison (0: all)")
     ap.add_argument("--skip-dask", action="store_true")
+    ap.add_argument("--dask-only", action="store_true", help="only the Dask 1-vs-2 worker comparison")
     args = ap.parse_args()
 
     t0 = time.perf_counter()
@@ -200,6 +201,10 @@ def main() -> None:
     build_nlp(Settings().model, Settings().gazetteer_dir)
     print(f"warm-up (Prefect ephemeral server, spaCy model): {time.perf_counter() - t1:.1f} s", flush=True)
 
+    if args.dask_only:
+        _dask_compare(args, counts, host, case, runs)
+        httpd.shutdown()
+        return
     first_s, result, stages = timed_run(case, runs / "default")
     n_docs = counts["documents"] + 1  # + the article
     print(f"first run: {first_s:.1f} s; {n_docs / (first_s / 60):.1f} documents/min, "
@@ -216,14 +221,23 @@ def main() -> None:
           f"largest child process {_maxrss_mb(resource.RUSAGE_CHILDREN):.0f} MB", flush=True)
 
     if not args.skip_dask:
-        limit = args.dask_docs or None
-        sub = write_case(args.work, host, args.pdfs, args.html, limit=limit) if limit else case
-        one_s, _, _ = timed_run(sub, runs / "dask1", dask="local:1")
-        two_s, _, _ = timed_run(sub, runs / "dask2", dask="local:2")
-        print(f"dask ({limit or counts['documents']} documents, fresh state each): 1 worker {one_s:.1f} s, "
-              f"2 workers {two_s:.1f} s, speed-up x{one_s / two_s:.2f}", flush=True)
-        print(f"peak memory incl. Dask workers: largest child {_maxrss_mb(resource.RUSAGE_CHILDREN):.0f} MB")
+        _dask_compare(args, counts, host, case, runs)
     httpd.shutdown()
+
+
+def _dask_compare(args, counts: dict, host: str, case: Path, runs: Path) -> None:
+    import os
+
+    limit = args.dask_docs or None
+    sub = write_case(args.work, host, args.pdfs, args.html, limit=limit) if limit else case
+    load = os.getloadavg()[0]
+    one_s, _, _ = timed_run(sub, runs / "dask1", dask="local:1")
+    two_s, _, _ = timed_run(sub, runs / "dask2", dask="local:2")
+    print(f"dask ({limit or counts['documents']} documents, fresh state each): 1 worker {one_s:.1f} s, "
+          f"2 workers {two_s:.1f} s, speed-up x{one_s / two_s:.2f} "
+          f"(1-min load average before/after: {load:.1f}/{os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} cores)", flush=True)
+    print(f"peak memory incl. Dask workers: largest child {_maxrss_mb(resource.RUSAGE_CHILDREN):.0f} MB")
 
 
 if __name__ == "__main__":

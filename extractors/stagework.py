@@ -131,6 +131,18 @@ class _OneSource(dict):
         return DocumentRow(source_id=source_id, status="skipped", error="matched separately"), None
 
 
+def claim_level_rows(case: Case, claims: list[Claim]) -> list[SourceClaim]:
+    """Rows that depend on no source: the ``not_checkable`` row (source_id
+    empty) of each claim that is neither checkworthy nor attributed.  The
+    matcher writes them before it looks at any source, so no model is needed."""
+    from extractors.match import match_claims
+
+    lonely = [c for c in claims if not c.checkworthy and not c.cited_source_ids]
+    if not lonely:
+        return []
+    return [r for r in match_claims(case, lonely, _OneSource(), None, None) if r.source_id == ""]
+
+
 def claims_fingerprint(claims: list[Claim]) -> str:
     return stage_key("claims-rows", [c.to_row() for c in claims])
 
@@ -165,5 +177,5 @@ def match_source(case: Case, claims: list[Claim], claims_fp: str, doc: DocumentR
     return cached(ResultCache.for_settings(settings), "match", key, compute)
 
 
-__all__ = ["analyse_document", "claims_fingerprint", "extract_article_claims", "lookup_nlp",
+__all__ = ["analyse_document", "claim_level_rows", "claims_fingerprint", "extract_article_claims", "lookup_nlp",
            "lookup_parse", "match_source", "parse_document"]

@@ -151,7 +151,9 @@ def match_stage(case: Case, claims, sources: dict[str, tuple[DocumentRow, Parsed
         reused[sid] = hit
         _reporter.advance("match", f"{sid}: {len(got)} rows" + (" (reused)" if hit else ""))
     from extractors.match import add_no_source_rows
+    from extractors.stagework import claim_level_rows
 
+    rows = claim_level_rows(case, claims) + rows
     available = sum(1 for doc, parsed in sources.values() if doc.status == "ok" and parsed is not None)
     rows = add_no_source_rows(claims, rows, available)
     _reporter.done("match", f"{len(rows)} claim-source rows")

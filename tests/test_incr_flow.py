@@ -260,6 +260,9 @@ def test_dask_local_cluster_gives_the_same_tables(tmp_path, baseline, shared_ser
     s = _stages(dasked)
     assert set(s["parse"]["computed"]) == SOURCES_OK  # fresh state: the workers did the work
     assert _tables(dasked.out_dir) == _tables(result.out_dir)
+    # matching source by source keeps the rows that belong to no source
+    assert any(r["source_id"] == "" and r["verdict"] == "not_checkable"
+               for r in _tables(result.out_dir)["source_claims"])
 
 
 # ----------------------------------------------------------------- crash safety
