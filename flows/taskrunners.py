@@ -29,12 +29,35 @@ def parse_dask(spec: str) -> dict:
     return {"address": address}
 
 
+def prefect_api_url() -> str:
+    """The API the flow process talks to; starts Prefect's ephemeral server if none is set.
+
+    Dask worker processes must use the same API.  Without it each worker
+    would start an ephemeral server of its own on the same SQLite database:
+    ~10 s per worker and runs that serialise on the database lock (measured:
+    two workers no faster than one).
+    """
+    from prefect.settings import PREFECT_API_URL
+
+    url = PREFECT_API_URL.value()
+    if url:
+        return url
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()  # a per-process singleton: the flow's client reuses it
+    server.start()
+    return server.api_url
+
+
 def make_task_runner(dask: str | None = None):
     if not dask:
         return ThreadPoolTaskRunner(max_workers=2)
     from prefect_dask import DaskTaskRunner
 
-    return DaskTaskRunner(**parse_dask(dask))
+    kwargs = parse_dask(dask)
+    if "cluster_kwargs" in kwargs:  # a LocalCluster: its workers share our Prefect API
+        kwargs["cluster_kwargs"]["env"] = {"PREFECT_API_URL": prefect_api_url()}
+    return DaskTaskRunner(**kwargs)
 
 
 def default_task_runner():
