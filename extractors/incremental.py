@@ -97,7 +97,23 @@ def code_version(module: str, attr: str) -> str | None:
     except ImportError:
         return None
     value = getattr(mod, attr, None)
-    return str(value) if value else None
+    if not value:
+        return None
+    return f"{value}+{_source_hash(mod)}"
+
+
+def _source_hash(mod: Any) -> str:
+    """Hash of the stage package's Python files: editing the code invalidates
+    its cached results even when nobody bumped the declared version."""
+    path = Path(getattr(mod, "__file__", "") or "")
+    root = path.parent if path.name == "__init__.py" else path
+    files = sorted(root.rglob("*.py")) if root.is_dir() else [root]
+    h = hashlib.sha256()
+    for f in files:
+        if f.is_file():
+            h.update(f.relative_to(root.parent).as_posix().encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:12]
 
 
 def gazetteer_version(gazetteer_dir: Path) -> str:

@@ -287,6 +287,9 @@ def test_decision_applied_by_the_next_run_and_stale_when_the_document_changes(
         _claim(w.page, esc["claim_id"])
         ec = w.page.locator('#detail .card[data-source-id="ec-kosovo-report-2024"]').inner_text()
         assert "escalation" in ec and "page 7" in ec
+        # every claim sits at its offsets in the article, rewritten clauses too
+        assert w.page.locator("#article [data-claim-id]").count() == len(claims)
+        assert w.page.locator("#unplaced").inner_text().strip() == ""
         w.shot("report-mini.png")
 
         # review in the app: confirm the indictment row, reload, still there

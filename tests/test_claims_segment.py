@@ -144,3 +144,16 @@ def test_sentence_the_parser_reads_without_a_verb_is_kept_whole(nlp, gazetteer):
     pieces, topic = split_paragraph(nlp, para)
     assert [p.text for p in pieces] == [text]
     assert topic is None
+
+
+def test_facts_inside_opinion_and_descriptions_are_their_own_claims(claims):
+    _, _, cl = claims
+    # the blueprint sentence is opinion, its "when ..." clause is a fact
+    assert not one(cl, "Two years on from the 24 September 2023 attack").checkworthy
+    killed = one(cl, "a well-armed Serb paramilitary group killed Kosovo Police Sergeant Afrim Bunjaku")
+    assert killed.checkworthy and "person:afrim-bunjaku" in killed.entities
+    # the description of Radoicic leaves the indictment claim
+    assert one(cl, "Milan Radoicic: the political fixer long tied to the ruling Serbian Progressive Party").checkworthy
+    assert "political fixer" not in one(cl, "Kosovo's Special Prosecutor indicted 45 suspects").text
+    # an elliptical fragment is not checkworthy
+    assert not one(cl, "Serbia's didn't").checkworthy

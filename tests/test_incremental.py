@@ -84,3 +84,21 @@ def test_ledger_and_fetch_record():
     out = ledger.to_dict()
     assert out["fetch"] == {"computed": ["b"], "reused": ["a"], "changed": ["b"], "failed": ["c"]}
     assert out["nlp"] == {"computed": ["b"], "reused": ["a"]}
+
+
+def test_stage_versions_change_when_the_stage_code_changes(tmp_path, monkeypatch):
+    """A cached result is never served for edited code, bumped version or not."""
+    import sys
+
+    from extractors.incremental import code_version
+
+    pkg = tmp_path / "fakestage"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text('STAGE_VERSION = "v1"\n')
+    (pkg / "rules.py").write_text("RULE = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    first = code_version("fakestage", "STAGE_VERSION")
+    (pkg / "rules.py").write_text("RULE = 2\n")
+    sys.modules.pop("fakestage", None)
+    second = code_version("fakestage", "STAGE_VERSION")
+    assert first.startswith("v1+") and second.startswith("v1+") and first != second

@@ -5,7 +5,7 @@
 * every source the article cites for the claim (``cited = True``);
 * for an *unattributed* checkworthy claim (with ``check_all``), every
   available source whose best passage passes the relevance floor
-  (``[match] relevance_floor`` in claim_cues.toml);
+  (``[match] relevance_floor`` in claim_cues.toml), whatever its verdict;
 * a non-checkworthy claim gives ``not_checkable`` rows for its cited sources,
   or one row with ``source_id = ""`` when it cites none, so that every claim
   appears in the table;
@@ -269,12 +269,12 @@ def _evaluate(view: ClaimView, spec: SourceSpec | None, doc: ParsedDoc, index: S
             actors_missing.append(act)
             continue
         found_actor_stems |= set(stems(act))
-        if False:
-            pass
-        elif fold_str(where.lower()) != fold_str(act.lower()):
-            reasons.append(f"actor {act} found as '{where}'")
+        gid = gazetteer.lookup(act) if gazetteer is not None else None
+        label = gid or act
+        if fold_str(where.lower()) != fold_str(act.lower()):
+            reasons.append(f"actor {label} found as '{where}'")
         else:
-            reasons.append(f"actor {act} found")
+            reasons.append(f"actor {label} found")
     if found_actor_stems:
         cov = _with_found(view, cov, found_actor_stems)
     place = _place_conflict(nlp, view, actors_missing, p.text) if actors_missing else None
@@ -393,8 +393,10 @@ def match_claims(case: Case, claims: list[Claim], sources: dict[str, tuple[Docum
                     if not pre or pre[0].relevance < floor:
                         continue
             dec, p, rel = check_claim_source(claim, view, specs.get(sid), row, doc, indexes[sid], nlp, gazetteer, is_cited)
-            if not is_cited and (rel < floor or dec.verdict == "not_found"
-                                 or (dec.verdict == "partly_supported" and rel < sup_cov)):
+            # uncited sources: a row when the best passage passes the floor (a
+            # not_found there says "examined, the nearest passage does not
+            # state it"); a partial match of a weakly related passage is noise
+            if not is_cited and (rel < floor or (dec.verdict == "partly_supported" and rel < sup_cov)):
                 continue
             ev = p.text if p is not None else None
             rows.append(SourceClaim(

@@ -471,6 +471,22 @@ def compare_quotes(view: ClaimView, source_text: str) -> QuoteCheck:
 
 # ----------------------------------------------------------------- actors
 
+def _actor_by_gazetteer(name: str, passage_text: str, gazetteer: Any) -> str | None:
+    """A span of the passage (1-4 words) with the same gazetteer id as *name*."""
+    if gazetteer is None:
+        return None
+    gid = gazetteer.lookup(name)
+    if not gid or not gid.startswith(("person:", "org:")):
+        return None  # places: a capital stands for its country in the gazetteer (Paris ~ France)
+    words = list(re.finditer(r"[^\W_][\w'\u2019-]*", passage_text))
+    for n in (4, 3, 2, 1):
+        for i in range(len(words) - n + 1):
+            a, b = words[i].start(), words[i + n - 1].end()
+            if gazetteer.lookup(passage_text[a:b]) == gid:
+                return passage_text[a:b]
+    return None
+
+
 def actor_found(name: str, passage_text: str, gazetteer: Any = None) -> str | None:
     """The surface under which *name* appears in the passage, or None.
     Names are folded (diacritics, case) and each name token must match a
@@ -478,6 +494,9 @@ def actor_found(name: str, passage_text: str, gazetteer: Any = None) -> str | No
     ntoks = [t for t in re.findall(r"[a-z0-9]+", fold_str(name)) if t not in _STOP and len(t) > 1]
     if not ntoks:
         return None
+    hit = _actor_by_gazetteer(name, passage_text, gazetteer)
+    if hit:
+        return hit
     words = list(re.finditer(r"[^\W_]+", passage_text))
     folded = [fold_str(w.group(0)) for w in words]
     groups, _ = synonym_groups()
@@ -530,13 +549,15 @@ _STANCE_CACHE: dict[tuple[int, str], Any] = {}
 
 
 def _parsed(nlp: Any, text: str) -> Any:
+    """nlp(text), cached; the entry keeps the pipeline it was made with, so a
+    recycled id() can never hand back another pipeline's parse."""
     key = (id(nlp), text)
-    doc = _STANCE_CACHE.get(key)
-    if doc is None:
+    hit = _STANCE_CACHE.get(key)
+    if hit is None or hit[0] is not nlp:
         if len(_STANCE_CACHE) > 5000:
             _STANCE_CACHE.clear()
-        doc = _STANCE_CACHE[key] = nlp(text)
-    return doc
+        hit = _STANCE_CACHE[key] = (nlp, nlp(text))
+    return hit[1]
 
 
 def stance(nlp: Any, sentence: str, focus: set[str] | None = None) -> StanceCheck:

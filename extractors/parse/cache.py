@@ -9,6 +9,9 @@ so a larger limit tries again).
 """
 from __future__ import annotations
 
+import hashlib
+from functools import lru_cache
+
 import json
 import os
 import tempfile
@@ -25,7 +28,18 @@ FORMAT_VERSION = 1
 
 def cache_path(state_dir: Path, sha256: str, parser_version: str) -> Path:
     safe = parser_version.replace("/", "_").replace("+", "_")
-    return Path(state_dir) / "parsed" / sha256[:2] / f"{sha256}.{safe}.json"
+    return Path(state_dir) / "parsed" / sha256[:2] / f"{sha256}.{safe}.{_code_hash()}.json"
+
+
+@lru_cache(maxsize=1)
+def _code_hash() -> str:
+    """Hash of the parser's own source files: an edited parser never serves
+    results cached by the old code, even if nobody bumped its version."""
+    h = hashlib.sha256()
+    for f in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()[:10]
 
 
 def load(path: Path, source_id: str, timeout: float, memory_mb: int | None = None) -> ParsedDoc | None:

@@ -37,7 +37,10 @@
     return null;
   }
   function label(v) { return (DATA.verdict_labels[v] || v || '').toString(); }
-  function sourceTitle(id) { var s = DATA.sources[id]; return s ? (s.title || id) : id; }
+  function sourceTitle(id) {
+    if (!id) return '(no source: claim not attributed, or nothing to check)';
+    var s = DATA.sources[id]; return s ? (s.title || id) : id;
+  }
   function words(text) { return (text || '').toLowerCase().match(/[\p{L}\p{N}]+/gu) || []; }
   function keyWords(text) {
     var set = {};
@@ -142,7 +145,9 @@
     var placed = [], unplaced = [];
     DATA.claims.forEach(function (c) {
       var s = c.char_start, e = c.char_end;
-      if (!(typeof s === 'number' && text.slice(s, e) === c.text)) {
+      // offsets point into the article even when the claim text was rewritten
+      // (a clause given its subject, a pronoun resolved): trust them when valid
+      if (!(typeof s === 'number' && typeof e === 'number' && s >= 0 && e > s && e <= text.length)) {
         var i = c.text ? text.indexOf(c.text) : -1;
         if (i < 0) { unplaced.push(c); return; }
         s = i; e = i + c.text.length;
