@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
-import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, TypeVar
+
+from extractors.atomic import atomic_write_bytes
 
 T = TypeVar("T")
 
@@ -212,19 +212,7 @@ class ResultCache:
             return False, None
 
     def put(self, stage: str, key: str, value: Any) -> None:
-        p = self.path(stage, key)
-        p.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{key[:12]}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, p)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        atomic_write_bytes(self.path(stage, key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     def has(self, stage: str, key: str) -> bool:
         return self.path(stage, key).exists()

@@ -295,6 +295,7 @@ def execute(case: Case, settings: Settings) -> RunResult:
     manifest = build_manifest(
         run_id=run_id, case=case, settings=settings, started=started,
         counts=counts, verdicts=verdicts, timings=timings, documents=docs,
+        versions=versions.as_dict(),
         extra={"stages": ledger.to_dict(), "stage_inputs": versions.as_dict()},
     )
     write_manifest(run_dir / "run.json", manifest)

@@ -9,7 +9,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from extractors.export.tables import atomic_write_bytes
+from extractors.atomic import atomic_write_bytes
 from extractors.model import Case, DocumentRow
 from extractors.settings import PROJECT_ROOT, Settings
 
@@ -37,36 +37,14 @@ def git_commit() -> str | None:
         return None
 
 
-def stage_versions() -> dict[str, str]:
-    """Versioned ids of the extractors, read lazily (they are cache keys)."""
-    out: dict[str, str] = {}
-    for mod, attr in (
-        ("extractors.parse", "PARSE_VERSION"),
-        ("extractors.nlp", "NLP_VERSION"),
-        ("extractors.claims", "CLAIMS_VERSION"),
-        ("extractors.match", "MATCH_VERSION"),
-    ):
-        try:
-            module = __import__(mod, fromlist=[attr])
-            value = getattr(module, attr, None)
-            if value:
-                out[mod.split(".")[-1]] = str(value)
-        except ImportError:
-            continue
-    return out
-
-
 def build_manifest(*, run_id: str, case: Case, settings: Settings, started: datetime,
                    counts: dict[str, int], verdicts: dict[str, int],
                    timings: dict[str, float], documents: list[DocumentRow],
+                   versions: dict[str, str | None] | None = None,
                    extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    gaz_version = None
-    try:
-        from extractors.registry.gazetteer import load_gazetteer
-
-        gaz_version = load_gazetteer(settings.gazetteer_dir).version
-    except Exception:  # noqa: BLE001 - the manifest must still be written
-        gaz_version = None
+    """*versions* is ``incremental.Versions.as_dict()``: the same stage, model
+    and gazetteer versions the stage cache keys were built from."""
+    versions = versions or {}
     manifest = {
         "run_id": run_id,
         "case_id": case.id,
@@ -74,9 +52,9 @@ def build_manifest(*, run_id: str, case: Case, settings: Settings, started: date
         "started_at": started.isoformat(timespec="seconds"),
         "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "code": {"version": _version("claimcheck"), "git_commit": git_commit(),
-                 "stages": stage_versions()},
+                 "stages": {k: versions.get(k) for k in ("parse", "nlp", "claims", "match")}},
         "model": {"name": settings.model, "version": _version(settings.model.replace("_", "-"))},
-        "gazetteer_version": gaz_version,
+        "gazetteer_version": versions.get("gazetteer"),
         "python": platform.python_version(),
         "dependencies": {d: _version(d) for d in DEPENDENCIES},
         "settings": {"offline": settings.offline, "store_dir": str(settings.store_dir),

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, Iterable
@@ -17,6 +15,7 @@ from typing import Any, Iterable
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from extractors.atomic import atomic_write_bytes
 from extractors.model import TABLES, Row
 
 LIST_SEP = "; "
@@ -42,21 +41,6 @@ def schema(table: str) -> pa.Schema:
 
 def columns(table: str) -> list[str]:
     return TABLES[table].columns()
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def _csv_cell(value: Any) -> Any:
@@ -151,7 +135,7 @@ def load_duckdb(db_path: Path, case_id: str, out_dir: Path, tables: Iterable[str
             cols = columns(table)
             select = "SELECT " + ", ".join(f'"{c}"' for c in cols)
             if "case_id" not in cols:
-                select = f"SELECT ? AS case_id, " + ", ".join(f'"{c}"' for c in cols)
+                select = "SELECT ? AS case_id, " + ", ".join(f'"{c}"' for c in cols)
             src = f"{select} FROM read_parquet(?)"
             params = [case_id, str(pq_path)] if "case_id" not in cols else [str(pq_path)]
             exists = con.execute(

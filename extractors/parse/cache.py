@@ -10,14 +10,12 @@ so a larger limit tries again).
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
-
 import json
-import os
-import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from extractors.atomic import atomic_write_bytes
 from extractors.errors import ParseError
 from extractors.model import ParsedDoc
 
@@ -106,15 +104,4 @@ def store_error(path: Path, exc: ParseError, *, timeout: float | None = None, me
 
 
 def _write(path: Path, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic_write_bytes(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
