@@ -235,6 +235,26 @@ app.command()(_cli_ops.diff)
 app.command()(_cli_ops.deploy)
 
 
+@app.command()
+def judge(
+    pairs: Path = typer.Argument(..., help="JSONL file: one {\"id\", \"claim\", \"evidence\", \"title\"?} object a line"),
+    output: Path = typer.Option(..., "--output", "-o", help="where to write one {\"id\", \"verdict\", \"score\", \"reasons\"} line per input line"),
+    model: Optional[str] = ModelOpt,
+) -> None:
+    """Judge claim-evidence pairs with the verdict engine of `run`.
+
+    Each output line answers the input line at the same position; a line that
+    is not a JSON object with string `claim` and `evidence` gets
+    {"id", "line", "error"} and the other lines go on."""
+    from extractors.match.judge import judge_file
+
+    settings = Settings.from_env(model=model)
+    counts = judge_file(pairs, output, settings)
+    console.print(f"{counts['pairs']} pairs judged, {counts['errors']} malformed lines -> {output}")
+    if counts["errors"] and not counts["pairs"]:
+        raise typer.Exit(code=1)
+
+
 def main() -> None:  # console-script entry point
     try:
         app()

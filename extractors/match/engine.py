@@ -1,0 +1,453 @@
+"""The verdict engine: one claim against one evidence passage.
+
+Three steps, the same for ``claimcheck run`` (each candidate passage of a
+source) and ``claimcheck judge`` (each claim-evidence pair):
+
+1. **Frames** (``extractors.nlp.frames``) of the claim and of every evidence
+   sentence: predicate, actors with roles, measures, dated events,
+   polarity, modality, quotes.
+2. **Alignment and exact checks** -> :class:`Features`: the claim's content
+   lemmas found in the evidence as the same lemma or through WordNet
+   (derivation, synonym, hypernym: ``extractors.match.lexicon``); the
+   predicate's relation; sentence similarity from the embedding model
+   (``extractors.match.embed``); numbers with units, dates of the same
+   event, quoted words, roles (who did it to whom), negation and modality.
+3. **Verdict**: the logistic-regression model in ``models/verdict-*.json``
+   (``extractors.match.verdict_model``) turns the features into calibrated
+   probabilities of supported / contradicted / not_found.  An exact check that
+   fails in an aligned sentence is a contradiction whatever the model says;
+   a supported claim some of whose parts are missing or weaker in the
+   evidence is ``partly_supported``.  The reasons name the deciding features.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from extractors.claims.quantities import dates_agree, find_dates
+from extractors.match.units import Measure, compare_measures, find_measures, table_sentences
+from extractors.nlp.frames import Frame, frames
+from extractors.textnorm import fold_str
+
+_POS_WEIGHT = {"PROPN": 2.0, "NOUN": 1.0, "VERB": 1.5, "ADJ": 0.7, "ADV": 0.3, "NUM": 0.0, "X": 0.5}
+_GENERIC = {"say", "state", "report", "according", "include", "also", "year", "time", "new", "make", "take", "use",
+            "claim", "show", "find", "suggest", "have", "do", "be", "get"}
+_ALIGNED = 0.5  # share of claim content found (same or related lemma) for a sentence to count as aligned
+
+
+@dataclass
+class Parsed:
+    """A text parsed once: its spaCy doc, frames and content lemmas."""
+
+    text: str
+    doc: Any
+    frames: list[Frame]
+    measures: list[Measure]
+    lemmas: list[tuple[str, str, str]]  # (lemma, POS, surface lowercased)
+    ents: list[str]
+
+
+def parse_text(nlp: Any, text: str, doc: Any = None) -> Parsed:
+    doc = doc if doc is not None else nlp(text)
+    fr = frames(doc)
+    lem = []
+    for t in doc:
+        if t.is_stop or t.is_punct or t.like_num or not re.search(r"[A-Za-z]", t.text):
+            continue
+        if t.pos_ not in _POS_WEIGHT:
+            continue
+        lem.append((fold_str(t.lemma_.lower()), t.pos_ if not t.ent_type_ or t.pos_ == "VERB" else "PROPN", fold_str(t.lower_)))
+    ents = [e.text for e in doc.ents if e.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART")]
+    seen: set[tuple[int, int]] = set()
+    measures = []
+    for f in fr:
+        for m in f.measures:
+            if (m.start, m.end) not in seen:
+                seen.add((m.start, m.end))
+                measures.append(m)
+    return Parsed(text, doc, fr, measures, lem, ents)
+
+
+def evidence_text(text: str, kind: str = "body") -> str:
+    """A table passage is read as one sentence per numeric cell with its row
+    and column headers; any other passage as written."""
+    if kind == "table" or (text.count(" | ") >= 2 and "\n" in text):
+        rows = table_sentences(text)
+        if rows:
+            return ". ".join(rows) + "."
+    return text
+
+
+@dataclass
+class Features:
+    values: dict[str, float]
+    notes: dict[str, str] = field(default_factory=dict)  # feature -> reason in words
+    exact_mismatch: list[str] = field(default_factory=list)
+    partial: list[str] = field(default_factory=list)
+    sentence: tuple[int, int] = (0, 0)  # best evidence sentence (offsets in the evidence text)
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> Any:
+    from extractors.match import lexicon
+
+    return lexicon
+
+
+@lru_cache(maxsize=200_000)
+def _relation(a: str, b: str, pos: str | None) -> str | None:
+    if a == b:
+        return "same"
+    try:
+        return _lexicon().relation(a, b, pos)
+    except Exception:  # noqa: BLE001 - a word the lexicon cannot read is unrelated
+        return None
+
+
+def _wn_pos(pos: str) -> str | None:
+    return {"NOUN": "n", "PROPN": None, "VERB": "v", "ADJ": "a", "ADV": "r"}.get(pos)
+
+
+def _name_found(name: str, words: list[str]) -> bool:
+    toks = [t for t in re.findall(r"[a-z0-9]+", fold_str(name.lower())) if len(t) > 1 and t not in ("the", "of", "and")]
+    if not toks:
+        return True
+    return all(any(w == t or (len(t) >= 5 and fuzz.ratio(t, w) >= 85) for w in words) for t in toks)
+
+
+def _find_lemma(lem: str, pos: str, surf: str, ev: Parsed, ev_words: set[str]) -> tuple[str | None, str]:
+    """How a claim lemma is found in the evidence: ("same"|relation, evidence word) or (None, "")."""
+    ev_lemmas = {x[0] for x in ev.lemmas}
+    if lem in ev_lemmas or surf in ev_words:
+        return "same", lem
+    if pos == "PROPN":
+        if any(len(lem) >= 5 and fuzz.ratio(lem, w) >= 85 for w in ev_words):
+            return "same", lem
+        return None, ""
+    wp = _wn_pos(pos)
+    for el, epos, _ in ev.lemmas:
+        if epos == "PROPN":
+            continue
+        r = _relation(lem, el, wp if _wn_pos(epos) == wp else None)
+        if r in ("derivation", "synonym", "hypernym", "hyponym"):
+            return r, el
+    return None, ""
+
+
+def _roles_check(cf: Frame, ef: Frame, pred_rel: str | None) -> tuple[str, str]:
+    """match | swapped | none, with a reason.  Two actors of the claim that
+    stand in the evidence in each other's roles (buyer for seller) are a
+    swap; with a converse predicate (bought from ~ sold to) a swap is the
+    same fact."""
+    def names(f: Frame, roles: tuple[str, ...]) -> list[str]:
+        return [fold_str(a.text.lower()) for a in f.actors if a.role in roles]
+
+    agent_roles = ("agent",)
+    other_roles = ("source", "recipient", "patient", "target")
+    ca, co = names(cf, agent_roles), names(cf, other_roles)
+    ea, eo = names(ef, agent_roles), names(ef, other_roles)
+    if not ca or not co or not ea or not eo:
+        return "none", ""
+
+    def same(x: str, y: str) -> bool:
+        xs, ys = set(re.findall(r"\w+", x)) - {"the", "a", "an"}, set(re.findall(r"\w+", y)) - {"the", "a", "an"}
+        return bool(xs) and bool(ys) and (xs <= ys or ys <= xs)
+
+    straight = any(same(a, b) for a in ca for b in ea) and any(same(a, b) for a in co for b in eo)
+    crossed = any(same(a, b) for a in ca for b in eo) and any(same(a, b) for a in co for b in ea)
+    if pred_rel == "antonym":  # converse verbs: "X bought from Y" = "Y sold to X"
+        straight, crossed = crossed, straight
+    cag, eag = (cf.role("agent") or [None])[0], (ef.role("agent") or [None])[0]
+    if crossed and not straight:
+        return "swapped", f"roles swapped: the claim's {cf.predicate_text} has {cag.text if cag else '?'} as agent, the evidence has {eag.text if eag else '?'}"
+    if straight:
+        return "match", f"roles agree: {cag.text if cag else '?'} {cf.predicate_text}"
+    return "none", ""
+
+
+def _dates_check(cf: Frame, claim: Parsed, ef_dates: list[Any], ev_sentence: str, doc_date: str | None) -> tuple[str, list[str]]:
+    """Claim dates against evidence dates of the same event (the verb or event
+    noun they hang from, same or related lemma); a date of another event is
+    not compared."""
+    reasons: list[str] = []
+    statuses: list[str] = []
+    for d in cf.dates:
+        from extractors.claims.quantities import DateVal
+
+        dv = DateVal(d.iso, d.precision, d.surface, 0, 0)
+        same_event = []
+        for e in ef_dates:
+            rel = _relation(d.event, e.event, None) if d.event and e.event else None
+            if rel in ("same", "derivation", "synonym", "hypernym", "hyponym") or not d.event or not e.event:
+                same_event.append(e)
+        agree = [e for e in ef_dates if dates_agree(dv, DateVal(e.iso, e.precision, e.surface, 0, 0))]
+        if agree:
+            statuses.append("match")
+            reasons.append(f"date {d.iso} matches '{agree[0].surface}'")
+        elif [e for e in same_event if e.precision != "range"]:
+            e = [e for e in same_event if e.precision != "range"][0]
+            statuses.append("mismatch")
+            reasons.append(f"date {d.iso} of '{d.event or 'the event'}' differs from '{e.surface}' ({e.event or 'same event'})")
+        elif ef_dates:
+            statuses.append("other_event")
+            reasons.append(f"date {d.iso} ({d.event}) not compared: the evidence dates another event ({', '.join(e.event or '?' for e in ef_dates[:2])})")
+        elif doc_date:
+            dd = find_dates(doc_date)
+            if dd and dates_agree(dv, dd[0]):
+                statuses.append("match")
+                reasons.append(f"date {d.iso} matches the document's date {doc_date}")
+            else:
+                statuses.append("absent")
+                reasons.append(f"date {d.iso} not in the evidence")
+        else:
+            statuses.append("absent")
+            reasons.append(f"date {d.iso} not in the evidence")
+    if not statuses:
+        return "none", []
+    for st in ("mismatch", "absent", "other_event"):
+        if st in statuses:
+            return (st if st != "absent" or "match" not in statuses else "partial"), reasons
+    return "match", reasons
+
+
+def _quotes_check(claim: Parsed, ev_text: str) -> tuple[str, list[str]]:
+    from extractors.claims.quantities import norm_typography
+
+    src = fold_str(norm_typography(ev_text).lower())
+    statuses, reasons = [], []
+    for fr in claim.frames[:1]:
+        for q in fr.quotes:
+            qn = fold_str(norm_typography(q).lower())
+            if len(qn.split()) < 2 and len(qn) < 8:
+                continue
+            score = fuzz.partial_ratio(qn, src)
+            if score >= 92:
+                statuses.append("found")
+                reasons.append(f"quoted words '{q}' found")
+            elif score >= 60:
+                statuses.append("altered")
+                reasons.append(f"quoted words '{q}' not verbatim in the evidence ({score:.0f}%)")
+            else:
+                statuses.append("absent")
+                reasons.append(f"quoted words '{q}' not found")
+    if not statuses:
+        return "none", []
+    for st in ("absent", "altered"):
+        if st in statuses:
+            return st, reasons
+    return "found", reasons
+
+
+FEATURES = [
+    "cover_same", "cover_related", "cover_all", "entities_found", "entities_missing",
+    "pred_same", "pred_related", "pred_antonym", "pred_missing", "antonym_pair",
+    "sim_best", "sim_doc", "sim_x_cover",
+    "neg_mismatch", "partial_negation", "claim_negative", "evidence_negative",
+    "num_match", "num_close", "num_mismatch", "num_absent",
+    "date_match", "date_mismatch", "date_other_event",
+    "quote_found", "quote_missing",
+    "roles_match", "roles_swapped",
+    "evidence_weaker", "claim_demand", "evidence_hedged",
+    "evidence_len", "claim_len", "unmatched_evidence",
+]
+
+
+def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc: float = 0.0,
+             doc_date: str | None = None) -> Features:
+    """Alignment and exact-check features of *claim* against evidence *ev*;
+    *sims* are the embedding similarities of the claim with each evidence
+    frame's sentence (same order as ``ev.frames`` sentences)."""
+    v: dict[str, float] = dict.fromkeys(FEATURES, 0.0)
+    notes: dict[str, str] = {}
+    ev_words = set(re.findall(r"[a-z0-9]+", fold_str(ev.text.lower())))
+    total = got_same = got_rel = 0.0
+    related_notes = []
+    missing = []
+    for lem, pos, surf in claim.lemmas:
+        if lem in _GENERIC:
+            continue
+        w = _POS_WEIGHT.get(pos, 0.5)
+        total += w
+        how, el = _find_lemma(lem, pos, surf, ev, ev_words)
+        if how == "same":
+            got_same += w
+        elif how:
+            got_rel += w
+            related_notes.append(f"'{lem}' ~ '{el}' ({how})")
+        else:
+            missing.append(lem)
+    total = total or 1.0
+    v["cover_same"] = got_same / total
+    v["cover_related"] = got_rel / total
+    v["cover_all"] = (got_same + got_rel) / total
+    notes["cover_all"] = f"claim words found: {v['cover_all']:.0%}" + (f" (missing: {', '.join(missing[:5])})" if missing else "")
+    if related_notes:
+        notes["cover_related"] = "related words: " + "; ".join(related_notes[:4])
+    ents = claim.ents
+    if ents:
+        found = [e for e in ents if _name_found(e, list(ev_words))]
+        v["entities_found"] = len(found) / len(ents)
+        v["entities_missing"] = float(len(ents) - len(found) > 0)
+        if len(found) < len(ents):
+            notes["entities_missing"] = "not in the evidence: " + ", ".join(e for e in ents if e not in found)
+    ev_lemma_set = {x[0] for x in ev.lemmas}
+    # antonyms between claim and evidence words ("increase" / "decrease")
+    for lem, pos, _ in claim.lemmas:
+        if pos not in ("VERB", "ADJ", "ADV", "NOUN"):
+            continue
+        for el, epos, _ in ev.lemmas:
+            if el != lem and epos == pos and _relation(lem, el, _wn_pos(pos)) == "antonym":
+                v["antonym_pair"] = 1.0
+                notes["antonym_pair"] = f"'{lem}' in the claim, its opposite '{el}' in the evidence"
+                break
+    cf = claim.frames[0] if claim.frames else None
+    # best evidence frame: the one whose predicate relates to the claim's, else the most similar sentence
+    best_i, best_rel, best_key = 0, None, -1.0
+    sims = sims or [0.0] * len(ev.frames)
+    for i, ef in enumerate(ev.frames):
+        rel = _relation(cf.predicate, ef.predicate, None) if cf and cf.predicate and ef.predicate else None
+        if rel is None and cf and cf.sense and cf.sense == ef.sense and cf.sense != cf.predicate:
+            rel = "synonym"  # one relation class in relation_verbs.toml ("detain" / "arrest")
+        key = (2.0 if rel == "same" else 1.5 if rel in ("synonym", "derivation") else 1.2 if rel in ("hypernym", "hyponym", "antonym") else 0.0) + (sims[i] if i < len(sims) else 0.0)
+        if key > best_key:
+            best_i, best_rel, best_key = i, rel, key
+    ef = ev.frames[best_i] if ev.frames else None
+    if cf and cf.predicate:
+        if best_rel is None and cf.predicate in ev_lemma_set:
+            best_rel = "same"
+        if best_rel == "same":
+            v["pred_same"] = 1.0
+            notes["pred_same"] = f"predicate '{cf.predicate_text}' found"
+        elif best_rel in ("synonym", "derivation", "hypernym", "hyponym"):
+            v["pred_related"] = 1.0
+            notes["pred_related"] = f"predicate '{cf.predicate_text}' ~ '{ef.predicate_text}' ({best_rel})"
+        elif best_rel == "antonym":
+            v["pred_antonym"] = 1.0
+            notes["pred_antonym"] = f"predicate '{cf.predicate_text}' vs its opposite '{ef.predicate_text}'"
+        else:
+            v["pred_missing"] = 1.0
+            notes["pred_missing"] = f"predicate '{cf.predicate_text}' not found"
+    v["sim_best"] = max(sims) if sims else 0.0
+    v["sim_doc"] = sim_doc
+    v["sim_x_cover"] = v["sim_best"] * v["cover_all"]
+    notes["sim_best"] = f"sentence similarity {v['sim_best']:.2f}"
+    aligned = v["cover_all"] >= _ALIGNED or v["sim_best"] >= 0.75
+    exact_mismatch: list[str] = []
+    partial: list[str] = []
+    if cf and ef:
+        if ef.polarity == "partial" or cf.polarity == "partial":
+            v["partial_negation"] = 1.0
+            notes["partial_negation"] = f"partial negation ('{ef.negation or cf.negation}'): not a denial"
+            if ef.polarity == "partial" and cf.polarity == "positive":
+                partial.append(f"the evidence says only in part ('{ef.negation}')")
+        v["claim_negative"] = float(cf.polarity == "negative")
+        v["evidence_negative"] = float(ef.polarity == "negative")
+        if (cf.polarity == "negative") != (ef.polarity == "negative") and "partial" not in (cf.polarity, ef.polarity) \
+                and best_rel in ("same", "synonym", "derivation", "hypernym", "hyponym"):
+            v["neg_mismatch"] = 1.0
+            what = f"evidence says '{ef.negation}'" if ef.polarity == "negative" else f"claim says '{cf.negation}', evidence states it"
+            notes["neg_mismatch"] = f"negation differs: {what}"
+        rc, why = _roles_check(cf, ef, best_rel)
+        if rc == "swapped" and best_rel in ("same", "synonym", "derivation", "hypernym", "hyponym", "antonym"):
+            v["roles_swapped"] = 1.0
+            notes["roles_swapped"] = why
+            exact_mismatch.append(why)
+        elif rc == "match":
+            v["roles_match"] = 1.0
+            notes["roles_match"] = why
+        strong = {"asserted": 0, "reported": 0, "demanded": 1, "hypothetical": 2}
+        if strong[ef.modality] > strong[cf.modality]:
+            v["evidence_weaker"] = 1.0
+            notes["evidence_weaker"] = f"the evidence is {ef.modality} ('{ef.modal_word}'), the claim {cf.modality}"
+        v["claim_demand"] = float(cf.modality == "demanded")
+        v["evidence_hedged"] = float(ef.modality in ("hypothetical", "reported"))
+    # numbers: the claim's measures against the evidence's
+    if claim.measures:
+        nc = compare_measures(claim.measures, ev.measures, lambda a, b: _relation(a, b, "n") in ("same", "synonym", "hypernym", "hyponym"))
+        key = {"match": "num_match", "close": "num_close", "mismatch": "num_mismatch", "absent": "num_absent", "partial": "num_absent"}.get(nc.status)
+        if key:
+            v[key] = 1.0
+            notes[key] = "; ".join(nc.reasons)
+        if nc.status == "mismatch" and aligned:
+            exact_mismatch.append("; ".join(r for r in nc.reasons if "differs" in r))
+        if nc.status in ("close", "partial"):
+            partial.append("number only partly agrees")
+    if cf and cf.dates:
+        ev_dates = [d for f in ev.frames for d in f.dates]
+        seen, uniq = set(), []
+        for d in ev_dates:
+            if (d.iso, d.surface) not in seen:
+                seen.add((d.iso, d.surface))
+                uniq.append(d)
+        st, rs = _dates_check(cf, claim, uniq, ev.text, doc_date)
+        key = {"match": "date_match", "mismatch": "date_mismatch", "other_event": "date_other_event"}.get(st)
+        if key:
+            v[key] = 1.0
+            notes[key] = "; ".join(rs)
+        if st == "mismatch" and aligned:
+            exact_mismatch.append("; ".join(r for r in rs if "differs" in r))
+        if st in ("absent", "partial", "other_event"):
+            partial.append("date not confirmed")
+            notes.setdefault("date_absent", "; ".join(rs))
+    qs, qr = _quotes_check(claim, ev.text)
+    if qs == "found":
+        v["quote_found"] = 1.0
+        notes["quote_found"] = "; ".join(qr)
+    elif qs in ("absent", "altered"):
+        v["quote_missing"] = 1.0
+        notes["quote_missing"] = "; ".join(qr)
+        partial.append("quoted words not found verbatim")
+    if v["entities_missing"]:
+        partial.append(notes.get("entities_missing", "an actor is missing"))
+    if v["evidence_weaker"]:
+        partial.append(notes["evidence_weaker"])
+    v["evidence_len"] = min(len(ev.lemmas), 80) / 80.0
+    v["claim_len"] = min(len(claim.lemmas), 40) / 40.0
+    claim_l = {x[0] for x in claim.lemmas}
+    v["unmatched_evidence"] = (sum(1 for x in ev.lemmas if x[0] not in claim_l) / len(ev.lemmas)) if ev.lemmas else 1.0
+    sent = (ef.start, ef.end) if ef else (0, len(ev.text))
+    return Features(v, notes, exact_mismatch, partial, sent)
+
+
+# ----------------------------------------------------------------- verdicts
+
+@dataclass
+class Judgement:
+    verdict: str
+    score: float
+    reasons: list[str]
+    probabilities: dict[str, float]
+    features: Features
+
+
+def decide(f: Features, model: Any) -> Judgement:
+    """Features -> verdict with the learned model and the exact-check rule."""
+    probs, contrib = model.predict(f.values)
+    top = sorted(contrib, key=lambda kv: -abs(kv[1]))
+    reasons: list[str] = []
+    for name, _ in top:
+        if name in f.notes and f.notes[name] not in reasons:
+            reasons.append(f.notes[name])
+        if len(reasons) >= 4:
+            break
+    for k in ("num_match", "num_mismatch", "date_match", "date_mismatch", "roles_swapped", "quote_found", "quote_missing", "pred_related", "neg_mismatch"):
+        if k in f.notes and f.notes[k] not in reasons and f.values.get(k):
+            reasons.append(f.notes[k])
+    if "cover_all" in f.notes and f.notes["cover_all"] not in reasons:
+        reasons.append(f.notes["cover_all"])
+    p_sup, p_con, p_nf = probs["supported"], probs["contradicted"], probs["not_found"]
+    pr = f"model: supported {p_sup:.2f}, contradicted {p_con:.2f}, not_found {p_nf:.2f}"
+    if f.exact_mismatch and (f.values["cover_all"] >= _ALIGNED or f.values["sim_best"] >= 0.75):
+        return Judgement("contradicted", round(max(p_con, 0.8), 3), f.exact_mismatch + [r for r in reasons if r not in f.exact_mismatch] + [pr], probs, f)
+    verdict = model.choose(probs)
+    if verdict == "supported":
+        if f.partial:
+            return Judgement("partly_supported", round(p_sup, 3), reasons + [p for p in f.partial if p not in reasons] + [pr], probs, f)
+        return Judgement("supported", round(p_sup, 3), reasons + [pr], probs, f)
+    if verdict == "contradicted":
+        return Judgement("contradicted", round(p_con, 3), reasons + [pr], probs, f)
+    return Judgement("not_found", round(1.0 - p_nf, 3), reasons + [pr], probs, f)

@@ -1,0 +1,275 @@
+"""Numbers with units for exact comparison.
+
+``find_measures(text)`` reads every number in *text* (digits with thousands
+separators and decimals, number words, "3.5 million", "$2bn", "SEK 40
+million", "45%", "ruled 5-4") and returns :class:`Measure` values converted
+to the base unit of their dimension with the tables in ``units.toml``
+(``[measures.*]``, ``[rates]``, ``[money]``, ``[currencies]``,
+``[multipliers]``, ``[number_words]``).  A number with no unit keeps the noun
+it counts ("12 fighters" -> counted "fighter").
+
+``compare_measures(claim, source)`` gives, per claim measure, ``match``,
+``close`` (an approximate claim within its precision), ``mismatch`` (the
+source gives another value of the same dimension and thing counted) or
+``absent``.
+
+``table_sentences(text)`` turns a table passage (rows on lines, cells joined
+by " | ", the first row the header) into one sentence per cell, "ROW —
+COLUMN: VALUE", so that a figure in a statistics table is compared with its
+row and column headers.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+_ROOT = Path(__file__).resolve().parents[2]
+UNITS_VERSION = "units.v1"
+
+
+@dataclass(frozen=True)
+class Measure:
+    value: float  # in the dimension's base unit, multipliers applied
+    dimension: str  # percent | volume | ... | money:EUR | score | count
+    unit: str  # the unit as written ("bcm", "%", "" for a count)
+    rate: str  # "year" for "a year", "annually"; "" otherwise
+    counted: str  # what a count counts ("fighter"), "" for units
+    approx: bool
+    precision: float  # relative precision the number was written with
+    surface: str
+    start: int
+    end: int
+
+    def key(self) -> str:
+        return f"{self.dimension}/{self.rate}" if self.rate else self.dimension
+
+
+@lru_cache(maxsize=4)
+def _tables(directory: str | None = None) -> dict[str, Any]:
+    import tomllib
+
+    path = Path(directory) if directory else _ROOT / "corpus" / "gazetteer"
+    u = tomllib.loads((path / "units.toml").read_text(encoding="utf-8"))
+    units: dict[str, tuple[str, float]] = {}
+    for dim, table in u.get("measures", {}).items():
+        for k, f in table.items():
+            units[k.lower()] = (dim, float(f))
+    money = {k.lower(): v for k, v in u.get("currencies", {}).items()}
+    money.update({k.lower(): v for k, v in u.get("money", {}).items()})
+    mult = {k.lower(): float(v) for k, v in u.get("multipliers", {}).items()}
+    mult.pop("b", None)  # "5 b" is rarely a billion; "$5bn" / "5 billion" are
+    words = {k.lower(): float(v) for k, v in u.get("number_words", {}).items()}
+    approx = sorted((m.lower() for m in u.get("approx", {}).get("markers", [])), key=len, reverse=True)
+    rates = {k.lower(): v for k, v in u.get("rates", {}).items()}
+    return {"units": units, "money": money, "mult": mult, "words": words, "approx": approx, "rates": rates}
+
+
+def _alt(keys: Any) -> str:
+    return "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+
+
+@lru_cache(maxsize=4)
+def _regex(directory: str | None = None) -> re.Pattern[str]:
+    t = _tables(directory)
+    sym = [k for k in t["money"] if not k.isalpha()]
+    return re.compile(
+        rf"(?P<pre>(?:{_alt(sym)})|\b[A-Z]{{3}}\s)?\s?"
+        rf"(?P<num>(?<![\w.,/-])\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?(?![\d])|(?<![\w.,/-])\d+(?:\.\d+)?(?![\d.,]\d)|\b(?:{_alt(t['words'])})\b)"
+        rf"(?:(?P<score>\s?[-\u2013]\s?|\s+to\s+)(?P<num2>\d{{1,2}})(?![\d%]))?"
+        rf"(?:\s?(?P<mult>{_alt(t['mult'])})\b)?",
+        re.IGNORECASE,
+    )
+
+
+_YEAR = re.compile(r"^(1[5-9]|20)\d{2}$")
+_MONTHS = r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december"
+
+
+def _precision(raw: str, approx: bool) -> float:
+    digits = raw.replace(",", "")
+    if "." in digits:
+        return 0.5 * 10 ** -len(digits.split(".")[1]) / max(float(digits), 1e-9)
+    try:
+        v = float(digits)
+    except ValueError:
+        return 0.0
+    if v == 0:
+        return 0.0
+    if not approx:
+        return 0.0
+    trailing = len(digits) - len(digits.rstrip("0"))
+    return max(0.5 * 10 ** trailing / v if trailing else 0.0, 0.05)
+
+
+def _lemma_noun(word: str) -> str:
+    w = word.lower()
+    for suf, rep in (("ies", "y"), ("ses", "s"), ("xes", "x"), ("s", "")):
+        if w.endswith(suf) and len(w) - len(suf) >= 3 and not w.endswith("ss"):
+            return w[: -len(suf)] + rep
+    return w
+
+
+_SKIP_COUNTED = {"them", "us", "these", "those", "it", "of", "the", "a", "an", "and", "or", "in", "on", "at", "to", "for", "by", "per", "than", "more", "less",
+                 "out", "about", "from", "with", "that", "which", "who", "were", "was", "are", "is"}
+
+
+def find_measures(text: str, directory: str | None = None) -> list[Measure]:
+    t = _tables(directory)
+    out: list[Measure] = []
+    low = text.lower()
+    for m in _regex(directory).finditer(text):
+        raw = m.group("num")
+        if raw is None:
+            continue
+        start, end = m.start("num"), m.end()
+        is_word = not raw[0].isdigit()
+        value = t["words"][raw.lower()] if is_word else float(raw.replace(",", ""))
+        tail = low[end:end + 80]
+        # vote tallies and scores: "ruled 5-4", "by 6 to 3"
+        if m.group("num2") and not m.group("mult") and not is_word and value < 100:
+            out.append(Measure(value * 100 + float(m.group("num2")), "score", "", "", "", False, 0.0,
+                               text[start:m.end("num2")], start, m.end("num2")))
+            continue
+        if m.group("num2"):
+            end = m.end("num")  # "2010-12": a range or a date, keep the first number only
+            tail = low[end:end + 80]
+        if not is_word and _YEAR.match(raw) and not m.group("pre") and not m.group("mult") \
+                and not re.match(r"\s*(%|per ?cent|people|votes)", tail):
+            continue  # a year
+        if re.match(rf"\s*(?:{_MONTHS})\b", tail) or re.search(rf"\b(?:{_MONTHS})\.?\s*$", low[max(0, start - 12):start]):
+            continue  # a day of a month
+        mult = 1.0
+        if m.group("mult"):
+            mult = t["mult"][m.group("mult").lower()]
+        value *= mult
+        approx = False
+        before = low[max(0, start - 20):start]
+        pre = (m.group("pre") or "").strip()
+        if pre:
+            before = low[max(0, m.start() - 20):m.start()]
+        for a in t["approx"]:
+            if re.search(r"(?<![\w])" + re.escape(a) + r"\s*$", before):
+                approx = True
+                break
+        dim, unit, factor, counted = "", "", 1.0, ""
+        if pre:
+            cur = t["money"].get(pre.lower()) or (pre.upper() if re.fullmatch(r"[A-Z]{3}", pre) and pre not in ("THE", "AND", "FOR") else None)
+            if cur:
+                dim, unit = f"money:{cur}", pre
+                start = m.start()
+        if not dim:
+            um = re.match(r"\s?(" + _alt(list(t["units"]) + list(t["money"])) + r")(?![\w])", tail)
+            if um:
+                u = um.group(1)
+                if u in t["money"]:
+                    dim, unit = f"money:{t['money'][u]}", u
+                else:
+                    dim, factor = t["units"][u]
+                    unit = u
+                end += um.end()
+        if not dim:
+            # a count: the noun it counts, within three words ("12 Rafale fighters")
+            words = re.findall(r"[a-z][a-z-]*", tail[:40])
+            run: list[str] = []
+            for w in words[:4]:
+                if w in _SKIP_COUNTED:
+                    break
+                run.append(w)
+            if not run and is_word:
+                continue  # "one of them" is no quantity
+            counted = _lemma_noun(run[-1]) if run else ""
+            if counted in t["units"]:
+                dim, factor = t["units"][counted]
+            dim = dim or "count"
+        rate = ""
+        rm = re.match(r"\s?(?:of [a-z ]{1,25}?\s)?(" + _alt(t["rates"]) + r")(?![\w])", low[end:end + 60])
+        if rm:
+            rate = t["rates"][rm.group(1)]
+        prec = _precision(raw if not is_word else str(int(value)), approx)
+        out.append(Measure(value * factor, dim, unit, rate, counted, approx, prec, text[start:end].strip(), start, end))
+    return out
+
+
+def _close(a: float, b: float, tol: float) -> bool:
+    return math.isclose(a, b, rel_tol=max(tol, 1e-9), abs_tol=1e-9)
+
+
+def comparable(c: Measure, s: Measure) -> bool:
+    if c.dimension != s.dimension:
+        return False
+    if c.rate and s.rate and c.rate != s.rate:
+        return False
+    if c.dimension == "count":
+        return bool(c.counted) and c.counted == s.counted
+    return True
+
+
+@dataclass
+class MeasureCheck:
+    status: str  # none | match | close | mismatch | absent | partial
+    reasons: list[str]
+
+
+def compare_measures(claim: list[Measure], source: list[Measure], same_thing: Any = None) -> MeasureCheck:
+    """Each claim measure against the source's measures of the same dimension
+    (and, for counts, the same thing counted; *same_thing(a, b)* may widen
+    that to related nouns)."""
+    reasons: list[str] = []
+    statuses: list[str] = []
+    for c in claim:
+        same = [s for s in source if comparable(c, s) or (
+            same_thing is not None and c.dimension == s.dimension == "count" and c.counted and s.counted and same_thing(c.counted, s.counted))]
+        if not same:
+            statuses.append("absent")
+            reasons.append(f"number '{c.surface}' not in the evidence")
+            continue
+        tol = max(c.precision, s_prec := 0.0)
+        exact = [s for s in same if _close(c.value, s.value, 1e-6)]
+        if exact:
+            statuses.append("match")
+            reasons.append(f"number {c.surface} matches '{exact[0].surface}'")
+            continue
+        near = [s for s in same if _close(c.value, s.value, max(tol, s.precision, 0.05 if (c.approx or s.approx) else 0.0))]
+        if near:
+            statuses.append("close")
+            reasons.append(f"number {c.surface} agrees with '{near[0].surface}' within the precision written")
+            continue
+        best = min(same, key=lambda s: abs(s.value - c.value))
+        statuses.append("mismatch")
+        what = "score" if c.dimension == "score" else "number"
+        reasons.append(f"{what} {c.surface} differs from '{best.surface}'")
+        del s_prec
+    if not statuses:
+        return MeasureCheck("none", [])
+    if "mismatch" in statuses:
+        return MeasureCheck("mismatch", reasons)
+    if "absent" in statuses:
+        return MeasureCheck("partial" if ("match" in statuses or "close" in statuses) else "absent", reasons)
+    if "close" in statuses:
+        return MeasureCheck("close", reasons)
+    return MeasureCheck("match", reasons)
+
+
+def table_sentences(text: str) -> list[str]:
+    """One "ROW — COLUMN: VALUE" sentence per numeric cell of a table passage."""
+    rows = [[c.strip() for c in ln.split(" | ")] for ln in text.splitlines() if " | " in ln]
+    if len(rows) < 2:
+        return []
+    header = rows[0]
+    out = []
+    for r in rows[1:]:
+        label = r[0]
+        for j, cell in enumerate(r[1:], start=1):
+            if not re.search(r"\d", cell):
+                continue
+            col = header[j] if j < len(header) else ""
+            unit = ""
+            um = re.search(r"\(([^)]+)\)", col)
+            if um and not re.search(r"[A-Za-z%]", cell.replace(",", "").split()[-1] if cell.split() else ""):
+                unit = " " + um.group(1)
+            out.append(f"{label} \u2014 {col}: {cell}{unit}")
+    return out

@@ -1,0 +1,73 @@
+"""The learned verdict model: multinomial logistic regression over the
+engine's features, stored as plain JSON (coefficients, feature scaling,
+decision thresholds) in ``extractors/match/models/``.
+
+``load_model()`` reads the newest ``verdict-*.json``; ``VerdictModel.predict``
+gives calibrated class probabilities and each feature's contribution to the
+winning class (coefficient x scaled value), which the engine turns into
+reasons.  The file is rebuilt by ``uv run python benchmarks/train_verdict.py``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+MODELS = Path(__file__).resolve().parent / "models"
+CLASSES = ("supported", "contradicted", "not_found")
+
+
+@dataclass
+class VerdictModel:
+    version: str
+    features: list[str]
+    mean: list[float]
+    scale: list[float]
+    coef: list[list[float]]  # one row per class, in CLASSES order
+    intercept: list[float]
+    thresholds: dict[str, float]  # minimum probability for supported / contradicted
+
+    def predict(self, values: dict[str, float]) -> tuple[dict[str, float], list[tuple[str, float]]]:
+        x = [(values.get(f, 0.0) - m) / (s or 1.0) for f, m, s in zip(self.features, self.mean, self.scale)]
+        logits = [b + sum(w * xi for w, xi in zip(row, x)) for row, b in zip(self.coef, self.intercept)]
+        mx = max(logits)
+        ex = [math.exp(z - mx) for z in logits]
+        tot = sum(ex)
+        probs = {c: e / tot for c, e in zip(CLASSES, ex)}
+        k = max(range(len(CLASSES)), key=lambda i: logits[i])
+        contrib = [(f, self.coef[k][i] * x[i]) for i, f in enumerate(self.features) if not f.startswith("vec")]
+        return probs, contrib
+
+    def choose(self, probs: dict[str, float]) -> str:
+        sup_ok = probs["supported"] >= self.thresholds.get("supported", 0.5)
+        con_ok = probs["contradicted"] >= self.thresholds.get("contradicted", 0.5)
+        if sup_ok and (not con_ok or probs["supported"] >= probs["contradicted"]):
+            return "supported"
+        if con_ok:
+            return "contradicted"
+        return "not_found"
+
+
+def model_files() -> list[Path]:
+    return sorted(MODELS.glob("verdict-*.json"))
+
+
+@lru_cache(maxsize=2)
+def load_model(path: str | None = None) -> VerdictModel:
+    p = Path(path) if path else model_files()[-1]
+    raw = p.read_bytes()
+    d = json.loads(raw)
+    return VerdictModel(version=f"{d['version']}+{hashlib.sha256(raw).hexdigest()[:12]}", features=d["features"],
+                        mean=d["mean"], scale=d["scale"], coef=d["coef"], intercept=d["intercept"],
+                        thresholds=d["thresholds"])
+
+
+def model_version() -> str:
+    """The model's declared version plus its file hash (part of the match cache key)."""
+    try:
+        return load_model().version
+    except (IndexError, OSError, ValueError, KeyError):
+        return "none"
