@@ -396,47 +396,73 @@ def _closure(starts: set[int], edges: dict[int, tuple[int, ...]], depth: int) ->
     return seen
 
 
+@dataclass(frozen=True)
+class _Profile:
+    """Everything ``relation`` intersects, computed once per (word, pos)."""
+    bases: frozenset[str]
+    senses: frozenset[int]          # senses restricted to pos
+    any_senses: frozenset[int]      # senses in every part of speech
+    similar: frozenset[int]
+    antonyms: frozenset[int]
+    derived: frozenset[int]
+    hyper: frozenset[int]           # hypernyms of senses, up to HYPERNYM_DEPTH steps
+    family: frozenset[int]          # senses plus every sense of derived words
+    family_hyper: frozenset[int]
+
+
 @lru_cache(maxsize=65536)
-def _relation(a: str, b: str, pos: str | None) -> str | None:
+def _profile(word: str, pos: str | None) -> _Profile:
     lex = _lex()
+    senses = frozenset(sid for sid, _ in _synsets(word, pos))
+    family = senses | _family(word, pos)
+    return _Profile(
+        bases=frozenset(x for x, _ in _bases(word, pos)),
+        senses=senses,
+        any_senses=frozenset(sid for sid, _ in _synsets(word, None)),
+        similar=frozenset(_closure(set(senses), lex.similar, 1)),
+        antonyms=_lexical_targets(word, pos, _ANTONYM_BIT),
+        derived=_lexical_targets(word, pos, _DERIVATION),
+        hyper=frozenset(_closure(set(senses), lex.hyper, HYPERNYM_DEPTH)),
+        family=family,
+        family_hyper=frozenset(_closure(set(family), lex.hyper, HYPERNYM_DEPTH)),
+    )
+
+
+@lru_cache(maxsize=262144)
+def _relation(a: str, b: str, pos: str | None) -> str | None:
     ka, kb = _key(a), _key(b)
     if not ka or not kb:
         return None
     if ka == kb:
         return "same"
-    if {x for x, _ in _bases(a, pos)} & {x for x, _ in _bases(b, pos)}:
+    pa, pb = _profile(ka, pos), _profile(kb, pos)
+    if pa.bases & pb.bases:
         return "same"
-    sa = {sid for sid, _ in _synsets(a, pos)}
-    sb = {sid for sid, _ in _synsets(b, pos)}
+    sa, sb = pa.senses, pb.senses
     if sa and sb:
         if sa & sb:
             return "synonym"
         # adjective "similar to" and verb groups join near-synonymous senses
-        if _closure(sa, lex.similar, 1) & sb or _closure(sb, lex.similar, 1) & sa:
+        if pa.similar & sb or pb.similar & sa:
             return "synonym"
-        if _lexical_targets(a, pos, _ANTONYM_BIT) & sb or _lexical_targets(b, pos, _ANTONYM_BIT) & sa:
+        if pa.antonyms & sb or pb.antonyms & sa:
             return "antonym"
     # a derivation may cross parts of speech whatever ``pos`` says; it holds
     # when a pointer from a sense of one word reaches a sense of the other
     # (acquire -> acquisition; bought -> purchase, a synonym's derivation)
-    if sa or sb:
-        sa_any = {sid for sid, _ in _synsets(a, None)}
-        sb_any = {sid for sid, _ in _synsets(b, None)}
-        if _lexical_targets(a, pos, _DERIVATION) & sb_any or _lexical_targets(b, pos, _DERIVATION) & sa_any:
-            return "derivation"
+    if (sa or sb) and (pa.derived & pb.any_senses or pb.derived & pa.any_senses):
+        return "derivation"
     if sa and sb:
-        if _closure(sa, lex.hyper, HYPERNYM_DEPTH) & sb:
+        if pa.hyper & sb:
             return "hypernym"
-        if _closure(sb, lex.hyper, HYPERNYM_DEPTH) & sa:
+        if pb.hyper & sa:
             return "hyponym"
     # the same test between derivational families: "consent" (noun) is a kind
     # of "approval", the noun of "approve"
-    fa = set(sa) | _family(a, pos)
-    fb = set(sb) | _family(b, pos)
-    if fa and fb:
-        if _closure(fa, lex.hyper, HYPERNYM_DEPTH) & fb:
+    if pa.family and pb.family:
+        if pa.family_hyper & pb.family:
             return "hypernym"
-        if _closure(fb, lex.hyper, HYPERNYM_DEPTH) & fa:
+        if pb.family_hyper & pa.family:
             return "hyponym"
     return None
 
