@@ -23,26 +23,24 @@ from urllib.parse import quote
 from rapidfuzz import fuzz
 
 from extractors.claims.cues import load_cues
-from extractors.claims.quantities import find_quantities
-from extractors.match.compare import (
-    ClaimView,
-    stems,
-    StanceCheck,
-    actor_found,
-    best_sentence,
-    compare_dates,
-    compare_numbers,
-    compare_quotes,
-    coverage,
-    stance,
-    view_claim,
-)
+from extractors.match.compare import ClaimView, compare_quotes, coverage, stems, view_claim
 from extractors.match.retrieve import SourceIndex, build_index, retrieve
-from extractors.match.verdict import Decision, decide
+from extractors.match.verdict import Decision
 from extractors.model import Case, Claim, DocumentRow, ParsedDoc, Passage, SourceClaim, SourceSpec
 from extractors.textnorm import fold_str
 
-MATCH_VERSION = "match.v1"
+def _versions() -> str:
+    from extractors.match.embed import EMBEDDER_VERSION
+    from extractors.match.lexicon import LEXICON_VERSION
+    from extractors.match.verdict_model import model_version
+
+    return f"{model_version()}+{LEXICON_VERSION}+{EMBEDDER_VERSION}"
+
+
+# the engine's code is hashed by the stage cache; the trained model file, the
+# lexicon data and the embedding model are named here so that a retrained
+# model or another embedder invalidates cached verdicts too
+MATCH_VERSION = "match.v2+" + _versions()
 
 __all__ = ["MATCH_VERSION", "match_claims", "check_claim_source"]
 
@@ -164,20 +162,6 @@ def _mentions_listing(view: ClaimView) -> bool:
     return any(re.search(r"(?<![\w])" + re.escape(c) + r"(?![\w])", low) for c in cues)
 
 
-def _with_found(view: ClaimView, cov: Any, found: set[str]) -> Any:
-    """Coverage with the stems of actors found under another spelling
-    (Radoicic as Radojičić) counted as found."""
-    from dataclasses import replace
-
-    newly = [t for t in cov.missing if t in found]
-    if not newly:
-        return cov
-    total = sum(view.terms.values()) or 1.0
-    gain = sum(view.terms.get(t, 0.0) for t in newly) / total
-    return replace(cov, score=min(1.0, cov.score + gain), missing=[t for t in cov.missing if t not in found],
-                   found={**cov.found, **{t: "(actor)" for t in newly}})
-
-
 def _own_stems(spec: SourceSpec | None) -> set[str]:
     if spec is None:
         return set()
@@ -185,115 +169,78 @@ def _own_stems(spec: SourceSpec | None) -> set[str]:
     return (set(stems(" ".join([spec.publisher, *spec.cited_as, *kinds]))) - set(stems(spec.title))) | set(stems(spec.publisher))
 
 
-def _self_reference(actor: str, spec: SourceSpec | None) -> bool:
-    """The claim's actor is the source itself ("the State Department's
-    Country Reports on Terrorism", "MEPs")."""
-    if spec is None:
-        return False
-    own = set(_name_tokens(" ".join([spec.publisher, spec.title, *spec.cited_as])))
-    toks = [t for t in _name_tokens(actor) if t not in ("the", "s", "of", "on")]
-    return bool(toks) and sum(t in own for t in toks) / len(toks) >= 0.5
+class _Engine:
+    """The spaCy pipeline, embedder and model of one match run, with caches of
+    parsed claims and passages (a passage is read once for every claim)."""
+
+    def __init__(self, nlp: Any):
+        from extractors.match.embed import load_embedder
+        from extractors.match.verdict_model import load_model
+
+        self.nlp = nlp
+        self.embedder = load_embedder()
+        self.model = load_model()
+        self.parsed: dict[str, Any] = {}
+        self.vecs: dict[str, Any] = {}
+
+    def parse(self, text: str) -> Any:
+        from extractors.match.engine import parse_text
+
+        hit = self.parsed.get(text)
+        if hit is None:
+            if len(self.parsed) > 20000:
+                self.parsed.clear()
+            hit = self.parsed[text] = parse_text(self.nlp, text)
+        return hit
+
+    def vec(self, texts: list[str]) -> list[Any]:
+        todo = [t for t in dict.fromkeys(texts) if t not in self.vecs]
+        if todo:
+            for t, v in zip(todo, self.embedder.encode(todo)):
+                self.vecs[t] = v
+        return [self.vecs[t] for t in texts]
+
+    def judge(self, claim_text: str, passage: Passage, doc_date: str | None, context: str = "",
+              gazetteer: Any = None) -> Any:
+        import numpy as np
+
+        from extractors.match.engine import decide, evidence_text, features
+
+        c = self.parse(claim_text)
+        e = self.parse(evidence_text(passage.text, passage.kind))
+        sents = [f.text for f in e.frames] or [e.text]
+        cv, *rest = self.vec([c.text, e.text] + sents)
+        sims = [float(np.dot(cv, v)) for v in rest[1:]]
+        best = rest[1 + int(np.argmax(sims))] if sims else rest[0]
+        from extractors.match.compare import actor_found
+
+        same = (lambda name, text: actor_found(name, text, gazetteer)) if gazetteer is not None else None
+        return decide(features(c, e, sims, float(np.dot(cv, rest[0])), doc_date, (cv, best), context, same), self.model)
 
 
-def _place_conflict(nlp: Any, view: ClaimView, missing: list[str], sentence: str) -> str | None:
-    """"signed in Paris" against "signed in Belgrade": a place the claim
-    names after a preposition is missing and the source names another one there."""
-    for act in missing:
-        m = re.search(r"\b(in|at|from|to)\s+" + re.escape(act) + r"\b", view.body)
-        if not m:
-            continue
-        prep = m.group(1)
-        from extractors.match.compare import _parsed
-
-        sdoc = _parsed(nlp, sentence)
-        for e in sdoc.ents:
-            if e.label_ in ("GPE", "LOC", "FAC") and e.start > 0 and sdoc[e.start - 1].lower_ == prep \
-                    and fold_str(e.text.lower()) not in fold_str(view.body.lower()):
-                return f"place differs: claim says '{prep} {act}', source says '{prep} {e.text}'"
-    return None
+_ENGINES: dict[int, Any] = {}
 
 
-_PREC = {"year": 1, "range": 1, "month": 2, "day": 3}
+def _engine(nlp: Any) -> _Engine:
+    eng = _ENGINES.get(id(nlp))
+    if eng is None or eng.nlp is not nlp:
+        _ENGINES.clear()
+        eng = _ENGINES[id(nlp)] = _Engine(nlp)
+    return eng
 
 
-def _precise_agreement(view: ClaimView, text: str) -> tuple[str, str] | None:
-    """A date in *text* that agrees with a claim date at the claim's own precision."""
-    from extractors.claims.quantities import dates_agree, find_dates
-
-    for d in view.dates:
-        for s in find_dates(text):
-            if _PREC[s.precision] >= _PREC[d.precision] and dates_agree(d, s):
-                return d.iso, s.iso
-    return None
-
-
-def _evaluate(view: ClaimView, spec: SourceSpec | None, doc: ParsedDoc, index: SourceIndex, p: Passage, cov: Any,
-              qc: Any, nlp: Any, gazetteer: Any, neighbours: list[Passage] | None = None) -> Decision:
-    reasons = list(view.resolutions)
-    a, b = best_sentence(view, p.text)
-    sent = p.text[a:b]
-    doc_date = (spec.published if spec else None) or doc.published
-    about_doc = bool(re.search(r"\b(statement|report|resolution|speech|texts?|says|said|labels|calls)\b", view.body.lower()))
-    nc = compare_numbers(view, p.text)
-    dc = compare_dates(view, p.text, doc_date, about_doc)
-    # a claim's number or date may sit in a neighbouring top passage
-    for other in neighbours or []:
-        if other is p:
-            continue
-        if nc.status in ("absent", "mismatch"):
-            # a count that differs may be about something else ("three
-            # defendants are in detention"): a neighbour that states the
-            # claim's value wins
-            n2 = compare_numbers(view, other.text)
-            if n2.status in ("match", "breakdown", "close") and (nc.status == "absent" or n2.status != "close"):
-                nc = type(nc)(n2.status, [f"{x} (paragraph {other.paragraph}{', page ' + str(other.page) if other.page else ''})" for x in n2.reasons])
-        if dc.status in ("absent", "mismatch"):
-            agree = _precise_agreement(view, other.text)
-            if agree:
-                dc = type(dc)("match", [f"date {agree[0]} matches source date {agree[1]} (paragraph {other.paragraph})"])
-    if view.universal:
-        for sa, sb in [(0, len(p.text))]:
-            sq = find_quantities(p.text[sa:sb])
-            if sq and re.search(r"\b(the others|the rest|remaining|the remainder)\b", p.text.lower()):
-                nc = type(nc)("mismatch", nc.reasons + [f"claim says 'all'; source gives a count '{sq[0].label()}' and 'the others'"])
-    cst = StanceCheck(view.negated, view.demand_force, view.demand_word, None)
-    focus = set(view.predicates) | {t for t, w in view.terms.items() if w >= 1.5}
-    sst = stance(nlp, sent, focus if view.predicates else None)
-    actors_missing = []
-    found_actor_stems: set[str] = set()
-    for act in view.actors:
-        if _self_reference(act, spec):
-            continue
-        where = actor_found(act, p.text, gazetteer) or actor_found(act, index.context, gazetteer)
-        if where is None:
-            actors_missing.append(act)
-            continue
-        found_actor_stems |= set(stems(act))
-        gid = gazetteer.lookup(act) if gazetteer is not None else None
-        label = gid or act
-        if fold_str(where.lower()) != fold_str(act.lower()):
-            reasons.append(f"actor {label} found as '{where}'")
-        else:
-            reasons.append(f"actor {label} found")
-    if found_actor_stems:
-        cov = _with_found(view, cov, found_actor_stems)
-    place = _place_conflict(nlp, view, actors_missing, p.text) if actors_missing else None
-    if place:
-        nc = type(nc)("mismatch", nc.reasons + [place])
-    reasons += nc.reasons + dc.reasons + qc.reasons
-    if sst.demand_force:
-        reasons.append(f"source sentence is a demand ('{sst.demand_word}')")
-    if sst.negated:
-        reasons.append(f"source sentence is negative ('{sst.neg_word}')")
-    return decide(view, cov, nc, dc, qc, cst, sst, actors_missing, reasons)
+_RANK = {"supported": 4, "contradicted_exact": 3, "partly_supported": 2, "contradicted": 1, "not_found": 0}
 
 
 def check_claim_source(claim: Claim, view: ClaimView, spec: SourceSpec | None, row: DocumentRow, doc: ParsedDoc,
                        index: SourceIndex, nlp: Any, gazetteer: Any, cited: bool) -> tuple[Decision, Passage | None, float]:
     """Verdict of one claim against one parsed source; returns (decision, evidence passage, relevance).
 
-    The best passage by relevance is judged first; when it gives not_found the
-    next two candidates are tried (a claim may sit in the second-best passage)."""
+    Retrieval proposes the best passages (and the passage holding the claim's
+    quoted words); the engine (extractors.match.engine) judges each; a passage
+    that supports the claim wins, then a contradiction by an exact check, then
+    partial support, then the model's contradiction; otherwise the most
+    relevant passage's not_found."""
     if doc.designations or (spec is not None and spec.kind == "sanctions-list"):
         res = _sanctions_check(claim, view, spec, doc, gazetteer)
         if res is not None:
@@ -302,47 +249,40 @@ def check_claim_source(claim: Claim, view: ClaimView, spec: SourceSpec | None, r
     if spec is not None and spec.title not in index.context:
         index.context = f"{index.context} {spec.title} {spec.publisher}"
     cands = retrieve(view, index, gazetteer=gazetteer, own=own)
-    qc = compare_quotes(view, doc.text)  # quoted words are searched in the whole document
     if not cands:
         return Decision("not_found", 0.0, list(view.resolutions) + ["the source has no text passages"]), None, 0.0
-    sup = float(load_cues()["match"]["support_coverage"])
+    qc = compare_quotes(view, doc.text)  # quoted words are searched in the whole document
     order = list(cands[:4])
     if qc.location is not None:
         qp = next((p for p in index.passages if p.char_start <= qc.location[0] < p.char_end), None)
-        if qp is not None and all(c.passage is not qp for c in order[:1]):
+        if qp is not None and all(c.passage is not qp for c in order):
             qcov = coverage(view, qp.text, index.context, own)
             order.insert(0, type(cands[0])(qp, 0.0, qcov, qcov.score))
-    sup = float(load_cues()["match"]["support_coverage"])
-    if len(cands) >= 2 and cands[0].passage is not cands[1].passage and cands[0].cov.score < sup:
+    if len(cands) >= 2 and cands[0].passage is not cands[1].passage:
         # a claim may span two paragraphs: judge the two best together
         a_, b_ = cands[0].passage, cands[1].passage
         merged = Passage(a_.passage_id, a_.source_id, a_.document_sha256, a_.page, a_.paragraph, a_.char_start,
-                         a_.char_end, a_.kind, f"{a_.text} [...] {b_.text}")
-        mcov = coverage(view, merged.text, index.context, own)
-        if mcov.score >= cands[0].cov.score + 0.15:
-            order.append(type(cands[0])(merged, 0.0, mcov, mcov.score, mcov.score))
-    near = [c.passage for c in order]
-    judged = [(_evaluate(view, spec, doc, index, c.passage, c.cov, qc, nlp, gazetteer, near), c) for c in order]
-    strong = [(d, c) for d, c in judged if not (d.verdict == "not_found" and d.weak)]
-    if not strong:
-        d, c = judged[0]
-        return d, c.passage, c.relevance
-    # a passage that states the whole claim wins; a date or count that differs
-    # in another passage (often another event) is noted, not a contradiction
-    sup_rows = [(d, c) for d, c in strong if d.verdict == "supported" and c.cov.score >= sup]
-    if any(c.passage.kind != "heading" for _, c in strong):
-        # a title restates; the body holds the details (and the breakdowns)
-        sup_rows = [(d, c) for d, c in sup_rows if c.passage.kind != "heading"] or (
-            [] if any(d.verdict != "supported" for d, c in strong if c.passage.kind != "heading") else sup_rows)
-    if sup_rows:
-        d, c = sup_rows[0]
-        others = [x for x, _ in strong if x.verdict == "contradicted" and any(r.startswith(("date ", "number ")) for r in x.reasons)]
+                         a_.char_end, a_.kind, f"{a_.text} {b_.text}")
+        order.append(type(cands[0])(merged, 0.0, cands[0].cov, cands[0].relevance, cands[0].rank))
+    eng = _engine(nlp)
+    doc_date = (spec.published if spec else None) or doc.published
+    context = " ".join([index.context] + ([spec.publisher, *spec.cited_as] if spec else []))
+    judged = []
+    for c in order:
+        j = eng.judge(view.body, c.passage, doc_date, context, gazetteer)
+        key = "contradicted_exact" if j.verdict == "contradicted" and j.features.exact_mismatch else j.verdict
+        judged.append((_RANK[key], j.probabilities.get("supported", 0.0), j, c))
+    body = [x for x in judged if x[3].passage.kind != "heading"] or judged
+    best = max(body, key=lambda x: (x[0], x[1]))
+    if best[0] == 0:
+        best = body[0]  # nothing speaks to the claim: the most relevant passage says so
+    _, _, j, c = best
+    reasons = list(view.resolutions) + j.reasons
+    if j.verdict == "supported":
+        others = [x[2] for x in judged if x[0] == _RANK["contradicted_exact"]]
         if others:
-            d.reasons.append("another passage gives a different value: " + "; ".join(r for r in others[0].reasons if r.startswith(("date ", "number "))))
-        return d, c.passage, c.relevance
-    # otherwise the most relevant passage that speaks to the claim decides
-    d, c = strong[0]
-    return d, c.passage, c.relevance
+            reasons.append("another passage gives a different value: " + "; ".join(others[0].features.exact_mismatch))
+    return Decision(j.verdict, j.score, reasons), c.passage, c.relevance
 
 
 def match_claims(case: Case, claims: list[Claim], sources: dict[str, tuple[DocumentRow, ParsedDoc | None]], nlp: Any,

@@ -69,33 +69,11 @@ def stems(text: str) -> list[str]:
     return [stem(t) for t in tokens(text)]
 
 
-@lru_cache(maxsize=1)
-def synonym_groups() -> tuple[dict[str, set[str]], dict[str, list[str]]]:
-    """stem -> equivalent stems; stem -> equivalent multiword phrases (folded)."""
-    groups: dict[str, set[str]] = {}
-    phrases: dict[str, list[str]] = {}
-    for k, vals in load_cues().get("synonyms", {}).items():
-        singles = {stem(k)} | {stem(v) for v in vals if " " not in v}
-        multi = [fold_str(v) for v in vals if " " in v]
-        for m in singles:
-            groups.setdefault(m, set()).update(singles)
-            phrases.setdefault(m, []).extend(multi)
-    return groups, phrases
-
-
 def term_found(term: str, passage_stems: set[str], passage_folded: str) -> str | None:
-    """How *term* (a stem) is found in a passage: the stem itself, a synonym
-    stem or a synonym phrase; None when absent."""
-    if term in passage_stems:
-        return term
-    groups, phrases = synonym_groups()
-    for alt in groups.get(term, ()):
-        if alt in passage_stems:
-            return alt
-    for ph in phrases.get(term, ()):
-        if ph in passage_folded:
-            return ph
-    return None
+    """*term* (a stem) when the passage holds it, else None.  Paraphrase is the
+    engine's business (WordNet relations, embeddings); this is retrieval's
+    cheap ranking signal."""
+    return term if term in passage_stems else None
 
 
 # ----------------------------------------------------------------- claim view
@@ -315,103 +293,6 @@ def coverage(view: ClaimView, passage_text: str, context_text: str = "", own: se
     return cov
 
 
-# ----------------------------------------------------------------- numbers
-
-@dataclass
-class NumberCheck:
-    status: str  # none | match | close | breakdown | mismatch | absent
-    reasons: list[str]
-
-
-def compare_numbers(view: ClaimView, passage_text: str) -> NumberCheck:
-    tol = float(load_cues()["match"]["approx_tolerance"])
-    sq = find_quantities(passage_text)
-    reasons: list[str] = []
-    statuses: list[str] = []
-    for q in view.quantities:
-        if not q.unit_class:
-            continue
-        same = [s for s in sq if s.unit_class == q.unit_class]
-        if not same:
-            statuses.append("absent")
-            reasons.append(f"number '{q.label()}' not in passage")
-            continue
-        def rel(s: Quantity) -> float:
-            return abs(s.value - q.value) / max(abs(s.value), 1e-9)
-        exact = [s for s in same if rel(s) <= (tol if (q.approx or s.approx) else 1e-9)]
-        if exact:
-            s = exact[0]
-            after = [x for x in sq if x.start > s.end and x.start - s.end < 60
-                     and (x.unit_class == q.unit_class or (q.unit_class == "persons" and x.unit_class == "entities"))]
-            if after:
-                statuses.append("breakdown")
-                reasons.append(f"number {q.label()} matches '{s.label()}', but the source breaks it down: " + ", ".join(f"'{x.label()}'" for x in after))
-            else:
-                statuses.append("match")
-                reasons.append(f"number {q.label()} matches '{s.label()}'")
-            continue
-        best = min(same, key=rel)
-        if q.approx and rel(best) <= 0.15:
-            statuses.append("close")
-            reasons.append(f"number {q.label()} is approximate; source gives '{best.label()}' ({rel(best):.0%} off)")
-        else:
-            statuses.append("mismatch")
-            reasons.append(f"number {q.label()} differs from source '{best.label()}'")
-    if not statuses:
-        return NumberCheck("none", [])
-    for st in ("mismatch", "breakdown", "close", "absent"):
-        if st in statuses:
-            if st == "absent" and "match" in statuses:
-                return NumberCheck("partial", reasons)
-            return NumberCheck(st, reasons)
-    return NumberCheck("match", reasons)
-
-
-# ----------------------------------------------------------------- dates
-
-@dataclass
-class DateCheck:
-    status: str  # none | match | mismatch | absent
-    reasons: list[str]
-
-
-_RELATIVE = re.compile(r"\b(on|last|this)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b(yesterday|today|this week)\b", re.I)
-
-
-def compare_dates(view: ClaimView, passage_text: str, doc_date: str | None, about_document: bool) -> DateCheck:
-    sd = find_dates(passage_text)
-    dd = find_dates(doc_date)[0] if doc_date and find_dates(doc_date) else None
-    if dd is not None and _RELATIVE.search(passage_text):
-        # "on Friday" in a dated report: the report's date stands for the event's
-        about_document = True
-    reasons: list[str] = []
-    statuses: list[str] = []
-    for d in view.dates:
-        agree = [s for s in sd if dates_agree(d, s)]
-        if agree:
-            statuses.append("match")
-            reasons.append(f"date {d.iso} matches source date {agree[0].iso}")
-        elif dd is not None and dates_agree(d, dd):
-            statuses.append("match")
-            reasons.append(f"date {d.iso} matches the source's date {dd.iso}")
-        elif [s for s in sd if s.precision != "range"]:
-            statuses.append("mismatch")
-            reasons.append(f"date {d.iso} differs from source date(s) {', '.join(s.iso for s in sd[:3])}")
-        elif dd is not None and about_document:
-            statuses.append("mismatch")
-            reasons.append(f"date {d.iso} differs from the source's date {dd.iso}")
-        else:
-            statuses.append("absent")
-            reasons.append(f"date {d.iso} not in passage")
-    if not statuses:
-        return DateCheck("none", [])
-    if "mismatch" in statuses:
-        return DateCheck("mismatch", reasons)
-    if "absent" in statuses:
-        return DateCheck("partial" if "match" in statuses else "absent", reasons)
-    return DateCheck("match", reasons)
-
-
 # ----------------------------------------------------------------- quotes
 
 @dataclass
@@ -499,95 +380,14 @@ def actor_found(name: str, passage_text: str, gazetteer: Any = None) -> str | No
         return hit
     words = list(re.finditer(r"[^\W_]+", passage_text))
     folded = [fold_str(w.group(0)) for w in words]
-    groups, _ = synonym_groups()
     hits: list[str] = []
     for nt in ntoks:
         best = None
-        alts = {nt} | {a for a in groups.get(stem(nt), ())}
         for w, f in zip(words, folded):
-            if f == nt or stem(f) in alts or (len(nt) >= 5 and fuzz.ratio(nt, f) >= 85):
+            if f == nt or stem(f) == stem(nt) or (len(nt) >= 5 and fuzz.ratio(nt, f) >= 85):
                 best = w.group(0)
                 break
         if best is None:
             return None
         hits.append(best)
     return " ".join(hits)
-
-
-# ----------------------------------------------------------------- polarity / modality
-
-def sentence_split(text: str) -> list[tuple[int, int]]:
-    spans = []
-    start = 0
-    for m in re.finditer(r"(?<=[.!?;])\s+(?=[A-Z0-9\u201c\"])", text):
-        spans.append((start, m.start()))
-        start = m.end()
-    spans.append((start, len(text)))
-    return [(a, b) for a, b in spans if text[a:b].strip()]
-
-
-def best_sentence(view: ClaimView, passage_text: str) -> tuple[int, int]:
-    best, score = (0, len(passage_text)), -1.0
-    for a, b in sentence_split(passage_text):
-        ss = set(stems(passage_text[a:b]))
-        sf = _pre(passage_text[a:b])
-        sc = sum(w * (1.5 if t in view.predicates else 1.0) for t, w in view.terms.items() if term_found(t, ss, sf))
-        if sc > score:
-            best, score = (a, b), sc
-    return best
-
-
-@dataclass
-class StanceCheck:
-    negated: bool
-    demand_force: int
-    demand_word: str | None
-    neg_word: str | None
-
-
-_STANCE_CACHE: dict[tuple[int, str], Any] = {}
-
-
-def _parsed(nlp: Any, text: str) -> Any:
-    """nlp(text), cached; the entry keeps the pipeline it was made with, so a
-    recycled id() can never hand back another pipeline's parse."""
-    key = (id(nlp), text)
-    hit = _STANCE_CACHE.get(key)
-    if hit is None or hit[0] is not nlp:
-        if len(_STANCE_CACHE) > 5000:
-            _STANCE_CACHE.clear()
-        hit = _STANCE_CACHE[key] = (nlp, nlp(text))
-    return hit[1]
-
-
-def stance(nlp: Any, sentence: str, focus: set[str] | None = None) -> StanceCheck:
-    """Negation and demand in a source sentence.  With *focus* (claim
-    predicate and term stems), a negation counts only when the word it negates
-    (its head, or the verb governing a negated noun) is one of them."""
-    cues = load_cues()
-    neg_words = set(cues["negation"]["words"])
-    doc = _parsed(nlp, sentence)
-    negated, nw = False, None
-    force, dword = 0, None
-    groups, _ = synonym_groups()
-    def in_focus(tok: Any) -> bool:
-        if focus is None:
-            return True
-        near = [tok, tok.head, tok.head.head] + [c for c in tok.children if c.dep_ in ("dobj", "attr", "acomp", "oprd", "nsubjpass")]
-        for h in near:
-            st = stem(fold_str(h.lemma_.lower()))
-            st2 = stem(fold_str(h.lower_))
-            if st in focus or st2 in focus or groups.get(st, set()) & focus or groups.get(st2, set()) & focus:
-                return True
-        return False
-    for t in doc:
-        low = fold_str(t.text.lower())
-        if t.dep_ == "neg" or low in neg_words or (t.lower_ == "no" and t.dep_ == "det"):
-            if not negated and in_focus(t.head if t.dep_ == "neg" else t):
-                negated, nw = True, f"{t.text} {t.head.text}" if t.head is not t else t.text
-        nxt = t.nbor(1).lower_ if t.i + 1 < len(doc) else None
-        if t.pos_ in ("VERB", "AUX") or t.dep_ == "ROOT" or t.i == 0 or t.is_title:
-            f = max(demand_force(t.lemma_.lower(), nxt), demand_force(t.lower_, nxt))
-            if f > force:
-                force, dword = f, t.text
-    return StanceCheck(negated, force, dword, nw)

@@ -89,6 +89,7 @@ class Features:
     exact_mismatch: list[str] = field(default_factory=list)
     partial: list[str] = field(default_factory=list)
     sentence: tuple[int, int] = (0, 0)  # best evidence sentence (offsets in the evidence text)
+    modality: tuple[str, str] = ("asserted", "asserted")  # (claim, evidence)
 
 
 @lru_cache(maxsize=1)
@@ -132,9 +133,12 @@ def _find_lemma(lem: str, pos: str, surf: str, ev: Parsed, ev_words: set[str]) -
     for el, epos, _ in ev.lemmas:
         if epos == "PROPN":
             continue
-        r = _relation(lem, el, wp if _wn_pos(epos) == wp else None)
-        if r in ("derivation", "synonym", "hypernym", "hyponym"):
-            return r, el
+        if _wn_pos(epos) == wp:
+            r = _relation(lem, el, wp)
+            if r in ("synonym", "hypernym", "hyponym", "derivation"):
+                return r, el
+        elif _relation(lem, el, None) == "derivation":  # extradite / extradition
+            return "derivation", el
     return None, ""
 
 
@@ -169,7 +173,21 @@ def _roles_check(cf: Frame, ef: Frame, pred_rel: str | None) -> tuple[str, str]:
     return "none", ""
 
 
-def _dates_check(cf: Frame, claim: Parsed, ef_dates: list[Any], ev_sentence: str, doc_date: str | None) -> tuple[str, list[str]]:
+def _place_check(cf: Frame, ef: Frame, ev: Parsed) -> str:
+    """"signed in Paris" against "signed in Belgrade": the claim's place of
+    the event is absent from the evidence, which names another place for it."""
+    cp, ep = cf.role("place"), ef.role("place")
+    if not cp or not ep:
+        return ""
+    low = fold_str(ev.text.lower())
+    for c in cp:
+        if fold_str(c.text.lower()) in low:
+            return ""
+    return f"place differs: claim says '{cp[0].text}', evidence says '{ep[0].text}'"
+
+
+def _dates_check(cf: Frame, claim: Parsed, ef_dates: list[Any], ev_sentence: str, doc_date: str | None,
+                 self_act: bool = False) -> tuple[str, list[str]]:
     """Claim dates against evidence dates of the same event (the verb or event
     noun they hang from, same or related lemma); a date of another event is
     not compared."""
@@ -200,6 +218,11 @@ def _dates_check(cf: Frame, claim: Parsed, ef_dates: list[Any], ev_sentence: str
             if dd and dates_agree(dv, dd[0]):
                 statuses.append("match")
                 reasons.append(f"date {d.iso} matches the document's date {doc_date}")
+            elif dd and self_act:
+                # the claim dates the publisher's own act (adopting, issuing
+                # this document): the document's date is that date
+                statuses.append("mismatch")
+                reasons.append(f"date {d.iso} differs from the document's date {doc_date}")
             else:
                 statuses.append("absent")
                 reasons.append(f"date {d.iso} not in the evidence")
@@ -244,26 +267,41 @@ def _quotes_check(claim: Parsed, ev_text: str) -> tuple[str, list[str]]:
 
 FEATURES = [
     "cover_same", "cover_related", "cover_all", "entities_found", "entities_missing",
-    "pred_same", "pred_related", "pred_antonym", "pred_missing", "antonym_pair",
+    "pred_same", "pred_related", "pred_broader", "pred_antonym", "pred_missing", "antonym_pair",
     "sim_best", "sim_doc", "sim_x_cover",
     "neg_mismatch", "partial_negation", "claim_negative", "evidence_negative",
     "num_match", "num_close", "num_mismatch", "num_absent",
     "date_match", "date_mismatch", "date_other_event",
     "quote_found", "quote_missing",
-    "roles_match", "roles_swapped",
+    "roles_match", "roles_swapped", "place_differs", "all_aligned",
     "evidence_weaker", "claim_demand", "evidence_hedged",
     "evidence_len", "claim_len", "unmatched_evidence",
 ]
 
 
 def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc: float = 0.0,
-             doc_date: str | None = None) -> Features:
+             doc_date: str | None = None, vecs: tuple[Any, Any] | None = None, context: str = "",
+             same_entity: Any = None) -> Features:
     """Alignment and exact-check features of *claim* against evidence *ev*;
     *sims* are the embedding similarities of the claim with each evidence
-    frame's sentence (same order as ``ev.frames`` sentences)."""
+    frame's sentence (same order as ``ev.frames`` sentences).  *context* is
+    the document's title and publisher: a word found only there counts half.
+    *same_entity(name, text)* may find a claim's name in the evidence under
+    another form (the gazetteer's aliases), returning the form found or None."""
     v: dict[str, float] = dict.fromkeys(FEATURES, 0.0)
     notes: dict[str, str] = {}
     ev_words = set(re.findall(r"[a-z0-9]+", fold_str(ev.text.lower())))
+    ctx_words = set(re.findall(r"[a-z0-9]+", fold_str(context.lower()))) - ev_words
+    ents = claim.ents
+    ent_found: dict[str, str] = {}
+    for e in ents:
+        if _name_found(e, list(ev_words)):
+            ent_found[e] = "evidence"
+        elif same_entity is not None and same_entity(e, ev.text):
+            ent_found[e] = "alias"
+        elif context and (_name_found(e, list(ctx_words)) or (same_entity is not None and same_entity(e, context))):
+            ent_found[e] = "context"
+    ent_tokens = {fold_str(w.lower()) for e in ent_found for w in re.findall(r"\w+", e)}
     total = got_same = got_rel = 0.0
     related_notes = []
     missing = []
@@ -273,6 +311,11 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
         w = _POS_WEIGHT.get(pos, 0.5)
         total += w
         how, el = _find_lemma(lem, pos, surf, ev, ev_words)
+        if how is None and (surf in ent_tokens or lem in ent_tokens):
+            how = "same"  # part of a name found under an alias or in the document's title
+        elif how is None and (surf in ctx_words or lem in ctx_words):
+            w = w / 2  # only in the document's title or publisher
+            how = "same"
         if how == "same":
             got_same += w
         elif how:
@@ -287,9 +330,8 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
     notes["cover_all"] = f"claim words found: {v['cover_all']:.0%}" + (f" (missing: {', '.join(missing[:5])})" if missing else "")
     if related_notes:
         notes["cover_related"] = "related words: " + "; ".join(related_notes[:4])
-    ents = claim.ents
     if ents:
-        found = [e for e in ents if _name_found(e, list(ev_words))]
+        found = [e for e in ents if e in ent_found]
         v["entities_found"] = len(found) / len(ents)
         v["entities_missing"] = float(len(ents) - len(found) > 0)
         if len(found) < len(ents):
@@ -305,26 +347,46 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
                 notes["antonym_pair"] = f"'{lem}' in the claim, its opposite '{el}' in the evidence"
                 break
     cf = claim.frames[0] if claim.frames else None
-    # best evidence frame: the one whose predicate relates to the claim's, else the most similar sentence
+    # best evidence frame: the sentence sharing most of the claim's words,
+    # its predicate's relation to the claim's, and its embedding similarity
     best_i, best_rel, best_key = 0, None, -1.0
     sims = sims or [0.0] * len(ev.frames)
+    claim_set = {x[0] for x in claim.lemmas if x[0] not in _GENERIC}
+    sent_lemmas: dict[int, set[str]] = {}
     for i, ef in enumerate(ev.frames):
+        if ef.start not in sent_lemmas:
+            sent_lemmas[ef.start] = {x[0] for x in ef.lemmas}
+        overlap = len(claim_set & sent_lemmas[ef.start]) / (len(claim_set) or 1)
         rel = _relation(cf.predicate, ef.predicate, None) if cf and cf.predicate and ef.predicate else None
         if rel is None and cf and cf.sense and cf.sense == ef.sense and cf.sense != cf.predicate:
             rel = "synonym"  # one relation class in relation_verbs.toml ("detain" / "arrest")
-        key = (2.0 if rel == "same" else 1.5 if rel in ("synonym", "derivation") else 1.2 if rel in ("hypernym", "hyponym", "antonym") else 0.0) + (sims[i] if i < len(sims) else 0.0)
+        key = overlap + (0.5 if rel == "same" else 0.4 if rel in ("synonym", "derivation", "antonym") else 0.2 if rel in ("hypernym", "hyponym") else 0.0) \
+            + 0.5 * (sims[i] if i < len(sims) else 0.0)
         if key > best_key:
             best_i, best_rel, best_key = i, rel, key
     ef = ev.frames[best_i] if ev.frames else None
     if cf and cf.predicate:
         if best_rel is None and cf.predicate in ev_lemma_set:
             best_rel = "same"
+        if best_rel is None:
+            pos = "VERB" if cf.predicate_text and cf.predicate_text[0].islower() else "NOUN"
+            how, el = _find_lemma(cf.predicate, pos, cf.predicate_text.lower(), ev, ev_words)
+            if how:
+                best_rel = how
+                ef_word = el
+            else:
+                ef_word = ""
+        else:
+            ef_word = ef.predicate_text if ef else ""
         if best_rel == "same":
             v["pred_same"] = 1.0
             notes["pred_same"] = f"predicate '{cf.predicate_text}' found"
-        elif best_rel in ("synonym", "derivation", "hypernym", "hyponym"):
+        elif best_rel in ("synonym", "derivation"):
             v["pred_related"] = 1.0
-            notes["pred_related"] = f"predicate '{cf.predicate_text}' ~ '{ef.predicate_text}' ({best_rel})"
+            notes["pred_related"] = f"predicate '{cf.predicate_text}' ~ '{ef_word}' ({best_rel})"
+        elif best_rel in ("hypernym", "hyponym"):
+            v["pred_broader"] = 1.0
+            notes["pred_broader"] = f"predicate '{cf.predicate_text}' ~ '{ef_word}' ({best_rel}: {'broader' if best_rel == 'hypernym' else 'narrower'})"
         elif best_rel == "antonym":
             v["pred_antonym"] = 1.0
             notes["pred_antonym"] = f"predicate '{cf.predicate_text}' vs its opposite '{ef.predicate_text}'"
@@ -351,6 +413,11 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
             v["neg_mismatch"] = 1.0
             what = f"evidence says '{ef.negation}'" if ef.polarity == "negative" else f"claim says '{cf.negation}', evidence states it"
             notes["neg_mismatch"] = f"negation differs: {what}"
+        place = _place_check(cf, ef, ev)
+        if place and best_rel in ("same", "synonym", "derivation", "hypernym", "hyponym"):
+            v["place_differs"] = 1.0
+            notes["place_differs"] = place
+            exact_mismatch.append(place)
         rc, why = _roles_check(cf, ef, best_rel)
         if rc == "swapped" and best_rel in ("same", "synonym", "derivation", "hypernym", "hyponym", "antonym"):
             v["roles_swapped"] = 1.0
@@ -383,7 +450,10 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
             if (d.iso, d.surface) not in seen:
                 seen.add((d.iso, d.surface))
                 uniq.append(d)
-        st, rs = _dates_check(cf, claim, uniq, ev.text, doc_date)
+        ctx_low = fold_str(context.lower())
+        self_act = bool(context) and any(a.role == "agent" and fold_str(a.text.lower()).removeprefix("the ") in ctx_low
+                                         for a in cf.actors)
+        st, rs = _dates_check(cf, claim, uniq, ev.text, doc_date, self_act)
         key = {"match": "date_match", "mismatch": "date_mismatch", "other_event": "date_other_event"}.get(st)
         if key:
             v[key] = 1.0
@@ -405,12 +475,23 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
         partial.append(notes.get("entities_missing", "an actor is missing"))
     if v["evidence_weaker"]:
         partial.append(notes["evidence_weaker"])
+    # everything the claim says is there and nothing disagrees
+    v["all_aligned"] = float(v["cover_all"] >= 0.8 and (v["pred_same"] or v["pred_related"]) and not v["entities_missing"]
+                             and not exact_mismatch and not v["neg_mismatch"] and not v["pred_antonym"])
     v["evidence_len"] = min(len(ev.lemmas), 80) / 80.0
     v["claim_len"] = min(len(claim.lemmas), 40) / 40.0
     claim_l = {x[0] for x in claim.lemmas}
     v["unmatched_evidence"] = (sum(1 for x in ev.lemmas if x[0] not in claim_l) / len(ev.lemmas)) if ev.lemmas else 1.0
+    if vecs is not None:
+        # the two sentence vectors' elementwise product and distance: what the
+        # model learns about meaning beyond the named checks
+        cvec, evec = vecs
+        for i, (a, b) in enumerate(zip(cvec, evec)):
+            v[f"vec_p{i}"] = float(a * b)
+            v[f"vec_d{i}"] = float(abs(a - b))
     sent = (ef.start, ef.end) if ef else (0, len(ev.text))
-    return Features(v, notes, exact_mismatch, partial, sent)
+    mod = (cf.modality if cf else "asserted", ef.modality if ef else "asserted")
+    return Features(v, notes, exact_mismatch, partial, sent, mod)
 
 
 # ----------------------------------------------------------------- verdicts
@@ -443,7 +524,9 @@ def decide(f: Features, model: Any) -> Judgement:
     pr = f"model: supported {p_sup:.2f}, contradicted {p_con:.2f}, not_found {p_nf:.2f}"
     if f.exact_mismatch and (f.values["cover_all"] >= _ALIGNED or f.values["sim_best"] >= 0.75):
         return Judgement("contradicted", round(max(p_con, 0.8), 3), f.exact_mismatch + [r for r in reasons if r not in f.exact_mismatch] + [pr], probs, f)
-    verdict = model.choose(probs)
+    verdict = model.choose(probs, f.values)
+    if verdict == "supported" and f.modality[1] == "demanded" and f.modality[0] in ("asserted", "reported"):
+        return Judgement("not_found", round(p_sup * 0.5, 3), reasons + ["the evidence only calls for it; it does not state it happened", pr], probs, f)
     if verdict == "supported":
         if f.partial:
             return Judgement("partly_supported", round(p_sup, 3), reasons + [p for p in f.partial if p not in reasons] + [pr], probs, f)

@@ -27,8 +27,9 @@ def parse_many(nlp: Any, texts: list[str], batch_size: int = 64) -> list[Parsed]
     return [cache[t] for t in texts]
 
 
-def similarities(embedder: Any, claims: list[Parsed], evs: list[Parsed]) -> list[tuple[list[float], float]]:
-    """Per pair: cosine of the claim with each evidence frame's sentence, and with the whole evidence."""
+def similarities(embedder: Any, claims: list[Parsed], evs: list[Parsed]) -> list[tuple[list[float], float, tuple[Any, Any]]]:
+    """Per pair: cosine of the claim with each evidence frame's sentence, with
+    the whole evidence, and the (claim, most similar sentence) vectors."""
     texts: list[str] = []
     for c, e in zip(claims, evs):
         texts.append(c.text)
@@ -40,18 +41,20 @@ def similarities(embedder: Any, claims: list[Parsed], evs: list[Parsed]) -> list
     out = []
     for c, e in zip(claims, evs):
         cv = vecs[idx[c.text]]
-        sims = [float(np.dot(cv, vecs[idx[s]])) for s in _sentences(e)]
-        out.append((sims, float(np.dot(cv, vecs[idx[e.text]]))))
+        sents = _sentences(e)
+        sims = [float(np.dot(cv, vecs[idx[s]])) for s in sents]
+        best = sents[int(np.argmax(sims))] if sims else e.text
+        out.append((sims, float(np.dot(cv, vecs[idx[e.text]])), (cv, vecs[idx[best]])))
     return out
 
 
-def pair_features(pairs: list[dict[str, Any]], nlp: Any, embedder: Any) -> list[tuple[Parsed, Parsed, Features]]:
+def pair_features(pairs: list[dict[str, Any]], nlp: Any, embedder: Any, same_entity: Any = None) -> list[tuple[Parsed, Parsed, Features]]:
     claims = parse_many(nlp, [str(p["claim"]) for p in pairs])
-    evs = parse_many(nlp, [evidence_text(str(p["evidence"])) for p in pairs])
+    evs = parse_many(nlp, [evidence_text(str(p["evidence"]), str(p.get("kind") or "body")) for p in pairs])
     sims = similarities(embedder, claims, evs)
     out = []
-    for c, e, (s, sd), p in zip(claims, evs, sims, pairs):
-        out.append((c, e, features(c, e, s, sd, p.get("date"))))
+    for c, e, (s, sd, vv), p in zip(claims, evs, sims, pairs):
+        out.append((c, e, features(c, e, s, sd, p.get("date"), vv, str(p.get("title") or ""), same_entity)))
     return out
 
 

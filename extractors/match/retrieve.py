@@ -10,7 +10,7 @@ from typing import Any
 from rank_bm25 import BM25Okapi
 
 from extractors.claims.quantities import dates_agree, find_dates, find_quantities
-from extractors.match.compare import ClaimView, Coverage, actor_found, coverage, stems, synonym_groups
+from extractors.match.compare import ClaimView, Coverage, actor_found, coverage, stem, stems
 from extractors.model import ParsedDoc, Passage
 
 
@@ -40,10 +40,18 @@ def build_index(doc: ParsedDoc) -> SourceIndex:
 
 
 def query_terms(view: ClaimView) -> list[str]:
-    groups, _ = synonym_groups()
+    """The claim's term stems, plus the stems of WordNet relatives of its
+    predicates (acquire -> buy, purchase), so a paraphrase still ranks."""
+    from extractors.match.lexicon import related_lemmas
+
     q = list(view.terms)
-    for t in list(q):
-        q.extend(sorted(groups.get(t, ())))
+    for w in view.predicate_words:
+        try:
+            rel = related_lemmas(w.lower(), "v")
+        except Exception:  # noqa: BLE001 - a word the lexicon cannot read adds nothing
+            rel = frozenset()
+        for r in sorted(rel)[:20]:
+            q.extend(stem(t) for t in r.replace("_", " ").split() if t not in q)
     return q
 
 

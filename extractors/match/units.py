@@ -223,12 +223,18 @@ def compare_measures(claim: list[Measure], source: list[Measure], same_thing: An
     for c in claim:
         same = [s for s in source if comparable(c, s) or (
             same_thing is not None and c.dimension == s.dimension == "count" and c.counted and s.counted and same_thing(c.counted, s.counted))]
+        if not same and c.dimension == "count":
+            same = [s for s in source if s.dimension == "count" and _close(c.value, s.value, 1e-6)]
         if not same:
             statuses.append("absent")
             reasons.append(f"number '{c.surface}' not in the evidence")
             continue
         tol = max(c.precision, s_prec := 0.0)
         exact = [s for s in same if _close(c.value, s.value, 1e-6)]
+        if not exact and c.dimension == "count":
+            # "12 Rafale fighters" / "12 jets": the same count of a thing named
+            # otherwise agrees; a different count needs the same thing to differ
+            exact = [s for s in source if s.dimension == "count" and _close(c.value, s.value, 1e-6)]
         if exact:
             statuses.append("match")
             reasons.append(f"number {c.surface} matches '{exact[0].surface}'")

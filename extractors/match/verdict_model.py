@@ -41,14 +41,32 @@ class VerdictModel:
         contrib = [(f, self.coef[k][i] * x[i]) for i, f in enumerate(self.features) if not f.startswith("vec")]
         return probs, contrib
 
-    def choose(self, probs: dict[str, float]) -> str:
-        sup_ok = probs["supported"] >= self.thresholds.get("supported", 0.5)
-        con_ok = probs["contradicted"] >= self.thresholds.get("contradicted", 0.5)
-        if sup_ok and (not con_ok or probs["supported"] >= probs["contradicted"]):
-            return "supported"
-        if con_ok:
-            return "contradicted"
-        return "not_found"
+    def choose(self, probs: dict[str, float], values: dict[str, float]) -> str:
+        return choose(probs["supported"], probs["contradicted"], values, self.thresholds)
+
+
+# what makes a source *state something incompatible* (DESIGN: another number
+# or date, a negation, another actor): without one of these the model's
+# contradiction is only a guess, and the verdict is not_found
+CONTRADICTION_SIGNALS = ("num_mismatch", "date_mismatch", "neg_mismatch", "pred_antonym", "antonym_pair",
+                         "roles_swapped", "place_differs", "quote_missing")
+# never `supported` over an opposite predicate, a negation or swapped roles
+SUPPORT_BLOCKERS = ("neg_mismatch", "pred_antonym", "roles_swapped", "place_differs")
+
+
+def choose(p_sup: float, p_con: float, values: dict[str, float], thresholds: dict[str, float]) -> str:
+    """The verdict from the model's probabilities, under two rules of meaning:
+    a contradiction needs a stated incompatibility, and a sentence that
+    restates the claim (``all_aligned``: every content word, the predicate and
+    every name found, nothing disagreeing) supports it."""
+    blocked = any(values.get(k) for k in SUPPORT_BLOCKERS)
+    sup_ok = (p_sup >= thresholds.get("supported", 0.5) or bool(values.get("all_aligned"))) and not blocked
+    con_ok = p_con >= thresholds.get("contradicted", 0.5) and any(values.get(k) for k in CONTRADICTION_SIGNALS)
+    if sup_ok and (not con_ok or p_sup >= p_con):
+        return "supported"
+    if con_ok:
+        return "contradicted"
+    return "not_found"
 
 
 def model_files() -> list[Path]:

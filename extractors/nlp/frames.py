@@ -56,7 +56,7 @@ _ROLE_PREPS = {"to": "recipient", "from": "source", "against": "target", "on": "
 class Actor:
     text: str  # the phrase as written
     head: str  # head lemma, lowercased and folded
-    role: str  # agent | patient | recipient | source | target | partner
+    role: str  # agent | patient | recipient | source | target | partner | place
     entity: str  # spaCy entity label of the head, "" when none
     start: int  # character offsets in the span's doc
     end: int
@@ -239,6 +239,10 @@ def _roles(v: Token) -> list[Actor]:
             for g in c.children:
                 if g.dep_ == "pobj":
                     actors += _actor(g, _ROLE_PREPS[c.lower_])
+        elif c.dep_ == "prep" and c.lower_ in ("in", "at"):
+            for g in c.children:
+                if g.dep_ == "pobj" and g.ent_type_ in ("GPE", "LOC", "FAC"):
+                    actors += _actor(g, "place")
     # a preposition on the object: "bought 12 jets from Serbia"
     for o in [c for c in v.children if c.dep_ == "dobj"]:
         for p in o.children:
@@ -278,7 +282,11 @@ def _modality(v: Token, chain: list[Token], sent: Span, cues: Cues) -> tuple[str
     speaker = ""
     for t in chain:
         lem = t.lemma_.lower()
-        if lem in cues.demand_verbs:
+        if lem in cues.demand_verbs and (any(c.dep_ in ("dobj", "dative") for c in t.children)
+                                         or any(c.dep_ == "prep" and c.lower_ in ("on", "upon", "for") for c in t.children)
+                                         or any(c.dep_ == "ccomp" for c in t.children)):
+            # someone calls on, urges or requires someone else; "expects to
+            # sign" (no one else to act) is the subject's own intention
             return "demanded", t.text, ""
         if lem in cues.reporting_verbs:
             subj = [c for c in t.children if c.dep_ == "nsubj"]

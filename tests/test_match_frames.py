@@ -1,0 +1,165 @@
+"""The verdict engine on the failure classes of rule-based matching: each test
+writes its own claim and evidence sentences (none from the development gold)
+and runs the real spaCy model, WordNet lexicon, embedder and trained model."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from extractors.match.judge import judge_pairs
+from extractors.match.units import compare_measures, find_measures, table_sentences
+from extractors.nlp.frames import frames, main_frame
+from extractors.nlp.pipeline import build_nlp
+
+ROOT = Path(__file__).resolve().parents[1]
+SUPPORTIVE = ("supported", "partly_supported")
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_nlp()
+
+
+def judge(nlp, claim: str, evidence: str):
+    return judge_pairs([{"claim": claim, "evidence": evidence}], nlp)[0]
+
+
+# ------------------------------------------------------------------ frames
+
+def test_frame_roles_polarity_modality_dates(nlp):
+    f = main_frame(nlp("The cooperative bought 40 tractors from a dealer in Lyon."))
+    assert f.predicate == "buy"
+    roles = {(a.role, a.text) for a in f.actors}
+    assert ("agent", "The cooperative") in roles and ("source", "a dealer") in roles
+    assert [(m.value, m.counted) for m in f.measures] == [(40.0, "tractor")]
+    g = main_frame(nlp("The council refused to publish the audit."))
+    assert (g.predicate, g.polarity) == ("publish", "negative")
+    h = main_frame(nlp("The utility met some but not all of its emission goals."))
+    assert h.polarity == "partial"
+    r = main_frame(nlp("According to the auditor, the agency overspent its budget."))
+    assert r.modality == "reported" and "auditor" in r.attribution
+    d = main_frame(nlp("The mayor was charged in March 2021 over the flood of October 2019."))
+    events = {x.iso: x.event for x in d.dates}
+    assert events["2021-03"] == "charge" and events["2019-10"] == "flood"
+
+
+def test_modality_of_a_reported_requirement_is_not_hypothetical(nlp):
+    f = frames(nlp("The new rule would require pilots to rest for ten hours between flights."))[0]
+    assert f.modality != "hypothetical"
+    assert f.predicate == "rest"
+
+
+# ------------------------------------------------------------------ units
+
+def test_units_convert_and_rates_agree():
+    a = find_measures("The pipeline will carry 3 bcm a year.")
+    b = find_measures("The line is built for 3 billion cubic metres annually.")
+    assert compare_measures(a, b).status == "match"
+    c = find_measures("The line is built for 4 billion cubic metres annually.")
+    assert compare_measures(a, c).status == "mismatch"
+    assert compare_measures(find_measures("a 45% share"), find_measures("45 per cent of the market")).status == "match"
+    assert compare_measures(find_measures("a grant of SEK 40 million"), find_measures("SEK 40,000,000 was paid")).status == "match"
+    assert compare_measures(find_measures("ruled 5-4"), find_measures("ruled 6-3")).status == "mismatch"
+    assert compare_measures(find_measures("5 TWh of power"), find_measures("5,000 GWh of power")).status == "match"
+
+
+def test_table_cells_carry_their_headers():
+    rows = table_sentences("Region | Jobless rate (%) | Residents\nNorth | 4.2 | 1,200,000\nSouth | 6.8 | 950,000")
+    assert "North \u2014 Jobless rate (%): 4.2 %" in rows
+    assert "South \u2014 Residents: 950,000" in rows
+
+
+# ------------------------------------------------------------------ verdicts by failure class
+
+@pytest.mark.parametrize("claim, evidence", [
+    ("The firm acquired the small brewery in 2021.", "In 2021 the firm bought the small brewery."),
+    ("Police detained two men after the robbery.", "Two men were arrested by police after the robbery."),
+    ("The ministry denounced the raid on the newspaper.", "The ministry condemned the raid on the newspaper."),
+])
+def test_paraphrase_is_not_read_as_absence(nlp, claim, evidence):
+    j = judge(nlp, claim, evidence)
+    assert j.verdict in SUPPORTIVE, j.reasons
+    assert any("~" in r or "found" in r for r in j.reasons)
+
+
+def test_roles_swapped_contradict(nlp):
+    j = judge(nlp, "Portugal bought 12 patrol boats from Norway.", "Norway bought 12 patrol boats from Portugal.")
+    assert j.verdict == "contradicted", j.reasons
+    assert any("roles swapped" in r for r in j.reasons)
+    same = judge(nlp, "Portugal bought 12 patrol boats from Norway.", "Portugal bought 12 patrol boats from Norway last year.")
+    assert same.verdict in SUPPORTIVE, same.reasons
+    converse = judge(nlp, "Portugal bought 12 patrol boats from Norway.", "Norway sold 12 patrol boats to Portugal.")
+    assert converse.verdict != "contradicted", converse.reasons
+
+
+def test_vote_tally_mismatch_contradicts(nlp):
+    j = judge(nlp, "The appeals court ruled 5-4 against the city.", "The appeals court ruled 6-3 against the city.")
+    assert j.verdict == "contradicted", j.reasons
+    assert any("5-4" in r and "6-3" in r for r in j.reasons)
+
+
+def test_event_dates_compare_the_same_event(nlp):
+    ev = "The treasurer was charged in March 2021 over the collapse of the fund in October 2019."
+    ok = judge(nlp, "The treasurer was charged in March 2021.", ev)
+    assert ok.verdict != "contradicted", ok.reasons
+    bad = judge(nlp, "The treasurer was charged in May 2022.", ev)
+    assert bad.verdict == "contradicted", bad.reasons
+
+
+def test_negation_scope(nlp):
+    partial = judge(nlp, "The utility met its emission goals.", "The utility met some but not all of its emission goals.")
+    assert partial.verdict != "contradicted", partial.reasons
+    assert partial.verdict != "supported", partial.reasons
+    full = judge(nlp, "The utility met its emission goals.", "The utility did not meet its emission goals.")
+    assert full.verdict == "contradicted", full.reasons
+
+
+def test_units_in_prose_and_table_cells(nlp):
+    j = judge(nlp, "The terminal will handle 3 bcm a year.", "The terminal will handle 3 billion cubic metres of gas annually.")
+    assert j.verdict in SUPPORTIVE, j.reasons
+    assert any("matches" in r for r in j.reasons)
+    wrong = judge(nlp, "The terminal will handle 5 bcm a year.", "The terminal will handle 3 billion cubic metres of gas annually.")
+    assert wrong.verdict == "contradicted", wrong.reasons
+    table = "Region | Jobless rate (%) | Residents\nNorth | 4.2 | 1,200,000\nSouth | 6.8 | 950,000"
+    cell = judge(nlp, "The jobless rate in the South region was 6.8%.", table)
+    assert cell.verdict in SUPPORTIVE, cell.reasons
+    off = judge(nlp, "The jobless rate in the South region was 7.9%.", table)
+    assert off.verdict == "contradicted", off.reasons
+
+
+def test_reported_requirement_is_checkable(nlp):
+    j = judge(nlp, "The new rule would require pilots to rest for ten hours between flights.",
+              "Under the new rule, pilots are required to rest for ten hours between flights.")
+    assert j.verdict in SUPPORTIVE, j.reasons
+
+
+def test_unrelated_evidence_is_not_found(nlp):
+    j = judge(nlp, "The port authority raised docking fees by 8%.", "The museum opened a new wing devoted to medieval maps.")
+    assert j.verdict == "not_found", j.reasons
+
+
+# ------------------------------------------------------------------ claimcheck judge
+
+def test_judge_command_on_a_jsonl_file(tmp_path):
+    src = tmp_path / "pairs.jsonl"
+    lines = [
+        {"id": "a", "claim": "Portugal bought 12 patrol boats from Norway.", "evidence": "Norway bought 12 patrol boats from Portugal."},
+        "this line is not json",
+        {"id": "c", "claim": "The firm acquired the brewery.", "evidence": "The firm bought the brewery.", "title": "Brewing news"},
+        {"id": "d", "claim": "no evidence key"},
+    ]
+    src.write_text("\n".join(x if isinstance(x, str) else json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    out = tmp_path / "verdicts.jsonl"
+    proc = subprocess.run([sys.executable, "-m", "flows.cli", "judge", str(src), "--output", str(out)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    got = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert len(got) == 4
+    assert got[0]["id"] == "a" and got[0]["verdict"] == "contradicted"
+    assert "line 2" in got[1]["error"]
+    assert got[2]["id"] == "c" and got[2]["verdict"] in SUPPORTIVE and 0.0 <= got[2]["score"] <= 1.0 and got[2]["reasons"]
+    assert got[3]["id"] == "d" and "evidence" in got[3]["error"]
