@@ -276,6 +276,12 @@ def check_claim_source(claim: Claim, view: ClaimView, spec: SourceSpec | None, r
     best = max(body, key=lambda x: (x[0], x[1]))
     if best[0] == 0:
         best = body[0]  # nothing speaks to the claim: the most relevant passage says so
+    if best[2].verdict == "supported":
+        # an explicit contradiction in a passage that aligns at least as well wins
+        contra = [x for x in body if x[0] == _RANK["contradicted_exact"]
+                  and x[2].features.values["cover_all"] >= best[2].features.values["cover_all"]]
+        if contra:
+            best = contra[0]
     _, _, j, c = best
     reasons = list(view.resolutions) + j.reasons
     if j.verdict == "supported":

@@ -30,7 +30,7 @@ from rapidfuzz import fuzz
 
 from extractors.claims.quantities import dates_agree, find_dates
 from extractors.match.units import Measure, compare_measures, find_measures, table_sentences
-from extractors.nlp.frames import Frame, frames
+from extractors.nlp.frames import Frame, _lemma, frames, load_cues
 from extractors.textnorm import fold_str
 
 _POS_WEIGHT = {"PROPN": 2.0, "NOUN": 1.0, "VERB": 1.5, "ADJ": 0.7, "ADV": 0.3, "NUM": 0.0, "X": 0.5}
@@ -60,7 +60,7 @@ def parse_text(nlp: Any, text: str, doc: Any = None) -> Parsed:
             continue
         if t.pos_ not in _POS_WEIGHT:
             continue
-        lem.append((fold_str(t.lemma_.lower()), t.pos_ if not t.ent_type_ or t.pos_ == "VERB" else "PROPN", fold_str(t.lower_)))
+        lem.append((fold_str(_lemma(t)), t.pos_ if not t.ent_type_ or t.pos_ == "VERB" else "PROPN", fold_str(t.lower_)))
     ents = [e.text for e in doc.ents if e.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART")]
     seen: set[tuple[int, int]] = set()
     measures = []
@@ -122,6 +122,7 @@ def _name_found(name: str, words: list[str]) -> bool:
 
 def _find_lemma(lem: str, pos: str, surf: str, ev: Parsed, ev_words: set[str]) -> tuple[str | None, str]:
     """How a claim lemma is found in the evidence: ("same"|relation, evidence word) or (None, "")."""
+    classes = load_cues().verb_classes
     ev_lemmas = {x[0] for x in ev.lemmas}
     if lem in ev_lemmas or surf in ev_words:
         return "same", lem
@@ -134,6 +135,8 @@ def _find_lemma(lem: str, pos: str, surf: str, ev: Parsed, ev_words: set[str]) -
         if epos == "PROPN":
             continue
         if _wn_pos(epos) == wp:
+            if wp == "v" and classes.get(lem) and classes.get(lem) == classes.get(el):
+                return "synonym", el  # one relation class in relation_verbs.toml ("urge" / "call")
             r = _relation(lem, el, wp)
             if r in ("synonym", "hypernym", "hyponym", "derivation"):
                 return r, el
@@ -273,7 +276,7 @@ FEATURES = [
     "num_match", "num_close", "num_mismatch", "num_absent",
     "date_match", "date_mismatch", "date_other_event",
     "quote_found", "quote_missing",
-    "roles_match", "roles_swapped", "place_differs", "all_aligned",
+    "roles_match", "roles_swapped", "place_differs", "universal_partial", "all_aligned",
     "evidence_weaker", "claim_demand", "evidence_hedged",
     "evidence_len", "claim_len", "unmatched_evidence",
 ]
@@ -413,6 +416,16 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
             v["neg_mismatch"] = 1.0
             what = f"evidence says '{ef.negation}'" if ef.polarity == "negative" else f"claim says '{cf.negation}', evidence states it"
             notes["neg_mismatch"] = f"negation differs: {what}"
+            if best_rel in ("same", "synonym", "derivation") and v["cover_all"] >= 0.8:
+                exact_mismatch.append(notes["neg_mismatch"])  # the same statement, negated
+        if cf.universal and not ef.universal:
+            low = " " + fold_str(ev.text.lower()) + " "
+            part = re.search(r"\b(the others|the rest|remaining|the remainder|some of|several of|most of)\b", low)
+            if part:
+                why = f"the claim says all; the evidence speaks of a part ('{part.group(1)}')"
+                v["universal_partial"] = 1.0
+                notes["universal_partial"] = why
+                exact_mismatch.append(why)
         place = _place_check(cf, ef, ev)
         if place and best_rel in ("same", "synonym", "derivation", "hypernym", "hyponym"):
             v["place_differs"] = 1.0
@@ -427,9 +440,16 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
             v["roles_match"] = 1.0
             notes["roles_match"] = why
         strong = {"asserted": 0, "reported": 0, "demanded": 1, "hypothetical": 2}
-        if strong[ef.modality] > strong[cf.modality]:
+        ev_mod = ef.modality
+        if cf.predicate and cf.modality in ("asserted", "reported") and ev_mod in ("asserted", "reported"):
+            # the claim's predicate is in the evidence only inside a demand
+            # ("calls on Serbia to cooperate" for "Serbia cooperated")
+            where = [f for f in ev.frames if cf.predicate in {x[0] for x in f.lemmas}]
+            if where and all(cf.predicate in f.demanded_lemmas for f in where):
+                ev_mod = "demanded"
+        if strong[ev_mod] > strong[cf.modality]:
             v["evidence_weaker"] = 1.0
-            notes["evidence_weaker"] = f"the evidence is {ef.modality} ('{ef.modal_word}'), the claim {cf.modality}"
+            notes["evidence_weaker"] = f"the evidence is {ev_mod} ('{ef.modal_word or 'a call for it'}'), the claim {cf.modality}"
         v["claim_demand"] = float(cf.modality == "demanded")
         v["evidence_hedged"] = float(ef.modality in ("hypothetical", "reported"))
     # numbers: the claim's measures against the evidence's
@@ -490,7 +510,7 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
             v[f"vec_p{i}"] = float(a * b)
             v[f"vec_d{i}"] = float(abs(a - b))
     sent = (ef.start, ef.end) if ef else (0, len(ev.text))
-    mod = (cf.modality if cf else "asserted", ef.modality if ef else "asserted")
+    mod = (cf.modality if cf else "asserted", ev_mod if (cf and ef) else "asserted")
     return Features(v, notes, exact_mismatch, partial, sent, mod)
 
 

@@ -87,6 +87,8 @@ class Frame:
     attribution: str = ""  # speaker of a reported statement
     quotes: list[str] = field(default_factory=list)
     lemmas: list[tuple[str, str]] = field(default_factory=list)  # (lemma, coarse POS) of content words
+    universal: bool = False  # "all the defendants", "every member"
+    demanded_lemmas: frozenset[str] = frozenset()  # words inside a demand ("calls on X to *cooperate*")
     start: int = 0
     end: int = 0
 
@@ -125,6 +127,15 @@ def load_cues(directory: str | None = None) -> Cues:
         negating_verbs=f(neg.get("negating_verbs", [])),
         verb_classes={k.lower(): v for k, v in data.get("verbs", {}).items()},
     )
+
+
+def _lemma(t: Token) -> str:
+    """The lowercased lemma; a capitalised verb the lemmatiser left inflected
+    ("Urges" at the start of a resolution item) loses its -s."""
+    lem = t.lemma_.lower()
+    if lem == t.lower_ and t.pos_ in ("VERB", "AUX") and lem.endswith("s") and not lem.endswith("ss") and len(lem) > 4:
+        return lem[:-2] if lem.endswith(("ches", "shes", "sses", "xes")) else lem[:-1]
+    return lem
 
 
 def _phrase(tok: Token) -> tuple[str, int, int]:
@@ -180,7 +191,7 @@ def _effective(head: Token, cues: Cues) -> tuple[Token, list[Token]]:
     chain: list[Token] = []
     cur = head
     for _ in range(4):
-        lem = cur.lemma_.lower()
+        lem = _lemma(cur)
         comp = [c for c in cur.children if c.dep_ in ("ccomp", "xcomp") and c.pos_ in ("VERB", "AUX", "ADJ", "NOUN")]
         if not comp:
             break
@@ -265,7 +276,7 @@ def _polarity(v: Token, chain: list[Token], sent: Span, cues: Cues) -> tuple[str
                     continue
                 return "negative", f"{c.text} {t.text}"
     for t in chain:
-        if t.lemma_.lower() in cues.negating_verbs:
+        if _lemma(t) in cues.negating_verbs:
             return "negative", f"{t.text} to"
     for c in v.children:
         if c.dep_ in ("dobj", "nsubjpass", "nsubj", "attr"):
@@ -360,6 +371,24 @@ def _measures(sent: Span) -> list[Any]:
     return out
 
 
+def demand_scope(sent: Span, cues: Cues) -> frozenset[str]:
+    """Lemmas said only as a demand: the complement of a demand verb with
+    someone to act ("calls on Serbia to cooperate", "urged the Council to
+    adopt measures") or a clause with should/must."""
+    out: set[str] = set()
+    for t in sent:
+        lem = _lemma(t)
+        demanding = (lem in cues.demand_verbs and t.pos_ in ("VERB", "NOUN", "PROPN") and (
+            any(c.dep_ in ("dobj", "dative", "ccomp", "xcomp") for c in t.children)
+            or any(c.dep_ == "prep" and c.lower_ in ("on", "upon", "for") for c in t.children)))
+        modal = t.pos_ in ("VERB", "AUX") and any(c.dep_ == "aux" and c.lower_ in cues.demand_modals for c in t.children)
+        if demanding:
+            out.update(fold_str(x.lemma_.lower()) for x in t.subtree if x.i > t.i)
+        if modal:
+            out.update(fold_str(x.lemma_.lower()) for x in t.subtree)
+    return frozenset(out)
+
+
 def frames(span: Span | Doc, gazetteer_dir: str | None = None) -> list[Frame]:
     """One frame per main predicate of every sentence in *span*."""
     cues = load_cues(gazetteer_dir)
@@ -370,11 +399,14 @@ def frames(span: Span | Doc, gazetteer_dir: str | None = None) -> list[Frame]:
         measures = _measures(sent)
         dates = _dates(sent, sent.start_char)
         lemmas = _content(sent)
+        demanded = demand_scope(sent, cues)
+        universal = any(t.lower_ in ("all", "every", "each") and t.dep_ in ("det", "predet", "nsubj", "nsubjpass")
+                        for t in sent)
         for head in _predicate_heads(sent):
             v, chain = _effective(head, cues)
             comp = _light_complement(v)
             pred_tok = comp if comp is not None else v
-            lem = fold_str(pred_tok.lemma_.lower())
+            lem = fold_str(_lemma(pred_tok))
             pol, negw = _polarity(v, chain, sent, cues)
             modality, mword, speaker = _modality(v, chain, sent, cues)
             obj = next((c for c in v.children if c.dep_ in ("dobj", "attr", "acomp", "nsubjpass")), None)
@@ -384,7 +416,7 @@ def frames(span: Span | Doc, gazetteer_dir: str | None = None) -> list[Frame]:
                 object=fold_str(obj.lemma_.lower()) if obj is not None else "",
                 measures=measures, dates=dates, polarity=pol, negation=negw, modality=modality,
                 modal_word=mword, attribution=speaker, quotes=quotes, lemmas=lemmas,
-                start=sent.start_char, end=sent.end_char,
+                start=sent.start_char, end=sent.end_char, universal=universal, demanded_lemmas=demanded,
             )
             out.append(fr)
     return out
