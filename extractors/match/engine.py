@@ -308,8 +308,10 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
     total = got_same = got_rel = 0.0
     related_notes = []
     missing = []
+    # the words of a number's unit ("bcm") are compared by the measure check
+    measure_words = {fold_str(w.lower()) for m in claim.measures for w in re.findall(r"[A-Za-z]+", m.surface)}
     for lem, pos, surf in claim.lemmas:
-        if lem in _GENERIC:
+        if lem in _GENERIC or (surf in measure_words and pos != "PROPN"):
             continue
         w = _POS_WEIGHT.get(pos, 0.5)
         total += w
@@ -384,10 +386,11 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
         if best_rel == "same":
             v["pred_same"] = 1.0
             notes["pred_same"] = f"predicate '{cf.predicate_text}' found"
-        elif best_rel in ("synonym", "derivation"):
+        elif best_rel in ("synonym", "derivation", "hyponym"):
+            # a narrower word in the evidence entails the claim's ("condemned" -> "denounced")
             v["pred_related"] = 1.0
             notes["pred_related"] = f"predicate '{cf.predicate_text}' ~ '{ef_word}' ({best_rel})"
-        elif best_rel in ("hypernym", "hyponym"):
+        elif best_rel == "hypernym":
             v["pred_broader"] = 1.0
             notes["pred_broader"] = f"predicate '{cf.predicate_text}' ~ '{ef_word}' ({best_rel}: {'broader' if best_rel == 'hypernym' else 'narrower'})"
         elif best_rel == "antonym":
