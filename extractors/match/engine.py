@@ -275,7 +275,7 @@ FEATURES = [
     "neg_mismatch", "partial_negation", "claim_negative", "evidence_negative",
     "num_match", "num_close", "num_mismatch", "num_absent",
     "date_match", "date_mismatch", "date_other_event",
-    "quote_found", "quote_missing",
+    "quote_found", "quote_altered", "quote_missing",
     "roles_match", "roles_swapped", "place_differs", "universal_partial", "all_aligned",
     "evidence_weaker", "claim_demand", "evidence_hedged",
     "evidence_len", "claim_len", "unmatched_evidence",
@@ -491,8 +491,9 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
         v["quote_found"] = 1.0
         notes["quote_found"] = "; ".join(qr)
     elif qs in ("absent", "altered"):
-        v["quote_missing"] = 1.0
-        notes["quote_missing"] = "; ".join(qr)
+        key = "quote_missing" if qs == "absent" else "quote_altered"
+        v[key] = 1.0
+        notes[key] = "; ".join(qr)
         partial.append("quoted words not found verbatim")
     if v["entities_missing"]:
         partial.append(notes.get("entities_missing", "an actor is missing"))
@@ -538,7 +539,8 @@ def decide(f: Features, model: Any) -> Judgement:
             reasons.append(f.notes[name])
         if len(reasons) >= 4:
             break
-    for k in ("num_match", "num_mismatch", "date_match", "date_mismatch", "roles_swapped", "quote_found", "quote_missing", "pred_related", "neg_mismatch"):
+    for k in ("num_match", "num_close", "num_mismatch", "date_match", "date_mismatch", "roles_swapped", "quote_found", "quote_altered",
+              "quote_missing", "pred_related", "neg_mismatch"):
         if k in f.notes and f.notes[k] not in reasons and f.values.get(k):
             reasons.append(f.notes[k])
     if "cover_all" in f.notes and f.notes["cover_all"] not in reasons:
@@ -548,7 +550,8 @@ def decide(f: Features, model: Any) -> Judgement:
     if f.exact_mismatch and (f.values["cover_all"] >= _ALIGNED or f.values["sim_best"] >= 0.75):
         return Judgement("contradicted", round(max(p_con, 0.8), 3), f.exact_mismatch + [r for r in reasons if r not in f.exact_mismatch] + [pr], probs, f)
     verdict = model.choose(probs, f.values)
-    if verdict == "supported" and f.modality[1] == "demanded" and f.modality[0] in ("asserted", "reported"):
+    if verdict in ("supported", "not_found") and f.modality[1] == "demanded" and f.modality[0] in ("asserted", "reported") \
+            and (f.values["pred_same"] or f.values["pred_related"]):
         return Judgement("not_found", round(p_sup * 0.5, 3), reasons + ["the evidence only calls for it; it does not state it happened", pr], probs, f)
     if verdict == "supported":
         if f.partial:

@@ -101,8 +101,9 @@ def _precision(raw: str, approx: bool) -> float:
         return 0.0
     if not approx:
         return 0.0
+    # "~3bn" is 3 +- 0.5 at its last written digit; "about 45" at least +-5%
     trailing = len(digits) - len(digits.rstrip("0"))
-    return max(0.5 * 10 ** trailing / v if trailing else 0.0, 0.05)
+    return max(0.5 * 10 ** trailing / v, 0.05)
 
 
 def _lemma_noun(word: str) -> str:
