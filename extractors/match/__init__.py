@@ -272,6 +272,15 @@ def check_claim_source(claim: Claim, view: ClaimView, spec: SourceSpec | None, r
         j = eng.judge(view.body, c.passage, doc_date, context, gazetteer)
         key = "contradicted_exact" if j.verdict == "contradicted" and j.features.exact_mismatch else j.verdict
         judged.append((_RANK[key], j.probabilities.get("supported", 0.0), j, c))
+    if any(x[2].features.values.get("num_match") or x[2].features.values.get("num_close") for x in judged):
+        # a passage states the claim's figure: a count that differs elsewhere
+        # ("three defendants are in detention") is about something else
+        judged = [(_RANK[x[2].verdict] if x[0] == _RANK["contradicted_exact"] and all(
+                      m.startswith("number ") for m in x[2].features.exact_mismatch) else x[0], x[1], x[2], x[3])
+                  for x in judged]
+        judged = [x if not (x[2].verdict == "contradicted" and x[0] == _RANK["contradicted"]
+                            and all(m.startswith("number ") for m in x[2].features.exact_mismatch) and x[2].features.exact_mismatch)
+                  else (_RANK["not_found"], x[1], x[2], x[3]) for x in judged]
     body = [x for x in judged if x[3].passage.kind != "heading"] or judged
     best = max(body, key=lambda x: (x[0], x[1]))
     if best[0] == 0:

@@ -237,8 +237,16 @@ def compare_measures(claim: list[Measure], source: list[Measure], same_thing: An
             # otherwise agrees; a different count needs the same thing to differ
             exact = [s for s in source if s.dimension == "count" and _close(c.value, s.value, 1e-6)]
         if exact:
+            x = exact[0]
+            parts = [o for o in source if o is not x and o.dimension in ("count", "people") and 0 <= o.start - x.end < 80]
+            if c.dimension in ("count", "people") and parts:
+                # "45 suspects: 44 individuals and one legal entity"
+                statuses.append("close")
+                reasons.append(f"number {c.surface} matches '{x.surface}', but the evidence breaks it down: "
+                               + ", ".join(f"'{o.surface}'" for o in parts[:3]))
+                continue
             statuses.append("match")
-            reasons.append(f"number {c.surface} matches '{exact[0].surface}'")
+            reasons.append(f"number {c.surface} matches '{x.surface}'")
             continue
         near = [s for s in same if _close(c.value, s.value, max(tol, s.precision, 0.05 if (c.approx or s.approx) else 0.0))]
         if near:

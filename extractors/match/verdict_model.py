@@ -49,7 +49,7 @@ class VerdictModel:
 # or date, a negation, another actor): without one of these the model's
 # contradiction is only a guess, and the verdict is not_found
 CONTRADICTION_SIGNALS = ("num_mismatch", "date_mismatch", "neg_mismatch", "pred_antonym", "antonym_pair",
-                         "roles_swapped", "place_differs", "quote_missing", "universal_partial")
+                         "roles_swapped", "place_differs", "universal_partial")
 # never `supported` over an opposite predicate, a negation or swapped roles
 SUPPORT_BLOCKERS = ("neg_mismatch", "pred_antonym", "roles_swapped", "place_differs", "universal_partial")
 

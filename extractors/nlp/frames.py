@@ -366,7 +366,8 @@ def _measures(sent: Span) -> list[Any]:
             tok = next((t for t in sent if t.idx >= a), None)
             if tok is not None and tok.dep_ in ("nummod", "quantmod") and tok.head.pos_ in ("NOUN", "PROPN"):
                 head = tok.head
-                m = replace(m, counted=fold_str(head.lemma_.lower()))
+                surface = sent.doc.text[a:head.idx + len(head.text)] if head.i > tok.i and head.i - tok.i <= 4 else m.surface
+                m = replace(m, counted=fold_str(head.lemma_.lower()), surface=surface)
         out.append(m)
     return out
 
@@ -405,6 +406,10 @@ def frames(span: Span | Doc, gazetteer_dir: str | None = None) -> list[Frame]:
         for head in _predicate_heads(sent):
             v, chain = _effective(head, cues)
             comp = _light_complement(v)
+            if comp is not None and (comp.like_num or not comp.text[:1].isalpha()):
+                # "the rate was 6.8%": the subject names what is measured
+                subj = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
+                comp = subj[0] if subj else None
             pred_tok = comp if comp is not None else v
             lem = fold_str(_lemma(pred_tok))
             pol, negw = _polarity(v, chain, sent, cues)
