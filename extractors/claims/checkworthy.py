@@ -1,0 +1,256 @@
+"""Is a clause check-worthy?  Decided from the clause's structure.
+
+A clause is read with the dependency parse: its main verb and the verbs
+coordinated with it (the *core*), their subjects, modal auxiliaries, the
+clause type (question, imperative, conditional) and a copular predicate.
+The rules, first match wins:
+
+* too short: fewer than three content words and no number or date;
+* question: the clause or its sentence ends with "?", or the clause opens
+  with an auxiliary before its subject ("Does X ...", "Will the council ...");
+* first person: a core verb's subject is a first-person pronoun ("I wrote
+  that", "we think"), or a stance phrase hangs on the core with a
+  first-person possessive ("in my view", "to our mind");
+* imperative: a bare verb without subject or auxiliary ("Follow the money");
+
+A *reported* clause (the article attributes it to a source: an explicit cue,
+a governing reporting verb with its own subject, "according to", a reference
+marker, or a paragraph that names the source) stops here: a modal verb inside
+a reported fact ("the rule would require ...") and a vague subject ("the firm
+could not pay") do not make it opinion.  Otherwise, for the author's own
+voice:
+
+* conditional: an "if"/"unless" clause hangs on the core;
+* modal: a modal auxiliary on a core verb marks a prediction or
+  hypothetical (``would``, ``could``, ``might`` ...) or a normative
+  judgement (``should``, ``must``).  Exceptions: a negated past ability
+  ("could not pay"), and a measure described by what it does ("the levy
+  would cost", "the rule will require": a provision verb whose subject is
+  not a person);
+* evaluative: a copular predicate ("is", "remains", "seems" ...) that is an
+  evaluative word of the general lexicon in ``claim_cues.toml`` or a
+  comparison without a measure ("is sharper", "more militarised"), or an
+  evaluative adverb on the core verb;
+* nothing specific: no named entity, proper noun, number, date or quote in
+  the clause core and a subject that is a pronoun or a common noun phrase
+  ("That risk is not hypothetical").
+
+The word lists (modal classes, copulas, provision verbs, evaluative words,
+reporting verbs) are general English and live in ``claim_cues.toml``.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+SUBJ = ("nsubj", "nsubjpass", "csubj", "csubjpass", "expl")
+ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "LAW", "WORK_OF_ART"}
+NUMERIC_LABELS = {"DATE", "PERCENT", "MONEY", "QUANTITY", "CARDINAL", "TIME"}
+
+
+def _root(doc: Any) -> Any | None:
+    roots = [t for t in doc if t.dep_ == "ROOT"]
+    if not roots:
+        return None
+    # a clause parsed as several sentences: the longest one carries it
+    return max(roots, key=lambda r: len(list(r.subtree)))
+
+
+def _subject(v: Any) -> Any | None:
+    for c in v.children:
+        if c.dep_ in SUBJ:
+            return c
+    return None
+
+
+def _core(root: Any) -> list[Any]:
+    verbs = [root]
+    for c in root.conjuncts:
+        if c.pos_ in ("VERB", "AUX") or c.dep_ == "conj" and c.tag_.startswith("VB"):
+            verbs.append(c)
+    return verbs
+
+
+def _first_person(tok: Any) -> bool:
+    return tok.pos_ == "PRON" and "1" in tok.morph.get("Person")
+
+
+def _body_start(doc: Any, root: Any) -> int:
+    """Index of the first token after a leading "Label:" before the main verb."""
+    start = 0
+    for t in doc:
+        if t.i >= root.i:
+            break
+        if t.text == ":":
+            start = t.i + 1
+    return start
+
+
+def _lemmas(words: list[str]) -> set[str]:
+    return {w.lower() for w in words}
+
+
+def is_reporting(root: Any, cues: dict[str, Any]) -> bool:
+    """The clause reports what someone else states: a reporting verb with
+    its own (not first-person) subject, or an "according to" phrase."""
+    ck = cues["checkworthy"]
+    reporting = _lemmas(ck["reporting_verbs"])
+    for v in _core(root):
+        subj = _subject(v) or _subject(root)
+        if v.lemma_.lower() in reporting and subj is not None and not _first_person(subj):
+            return True
+    doc = root.doc
+    return any(t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to" for t in doc)
+
+
+def assess(doc: Any, *, reported: bool = False, in_question: bool = False,
+           has_numbers: bool = False, has_dates: bool = False, has_quotes: bool = False,
+           described: bool = False, cues: dict[str, Any]) -> str | None:
+    """The reason a clause is not check-worthy, or ``None`` when it is.
+
+    *described*: the clause is the description of a named person or body
+    ("X: the former head of ..."), a fact without a verb of its own."""
+    ck = cues["checkworthy"]
+    root = _root(doc)
+    text = doc.text.strip()
+    content = [t for t in doc if t.is_alpha and not t.is_stop and t.pos_ not in ("AUX", "PRON", "DET")]
+    if len(content) < 3 and not (has_numbers or has_dates):
+        return "too short to check (an elliptical clause)"
+    if root is None:
+        return None
+    core = _core(root)
+    start = _body_start(doc, root)
+    body = [t for t in doc if t.i >= start]
+    # --- question
+    if text.endswith("?") or in_question:
+        return "question"
+    first = next((t for t in body if not t.is_punct), None)
+    if first is not None and first.i < root.i and first.tag_ in ("MD", "VBZ", "VBP", "VBD") \
+            and first.dep_ in ("aux", "auxpass", "ROOT") and (first.head == root or first == root):
+        subj = _subject(root)
+        if subj is not None and subj.i > first.i:
+            return "question"
+    # --- first and second person
+    for v in core:
+        subj = _subject(v)
+        if subj is not None and _first_person(subj):
+            return f"first-person statement ('{subj.text} {v.text}')"
+        if subj is not None and subj.pos_ == "PRON" and "2" in subj.morph.get("Person"):
+            return f"addressed to the reader ('{subj.text} {v.text}')"
+    for v in core:
+        for c in v.children:
+            if c.dep_ in ("prep", "advmod", "npadvmod") and any(
+                    t.dep_ == "poss" and _first_person(t) for t in c.subtree):
+                return f"first-person stance ('{doc[c.left_edge.i:c.right_edge.i + 1].text}')"
+    # --- imperative
+    if root.tag_ == "VB" and _subject(root) is None and not any(
+            c.dep_ in ("aux", "auxpass") for c in root.children):
+        return "imperative"
+    # a clause that itself reports a statement is checkable as a report
+    if is_reporting(root, cues):
+        return None
+    # --- a phrase without a verb
+    finite = any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in body)
+    if not finite and root.pos_ not in ("VERB", "AUX") and not (described or has_numbers or has_dates):
+        return "a phrase without a verb (nothing is stated)"
+    # --- evaluative predicate
+    if (why := _evaluative(doc, root, core, body, ck)) is not None:
+        return why
+    if reported:
+        return None
+    # --- conditional
+    for v in core:
+        for c in v.children:
+            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _lemmas(ck["conditional_marks"])
+                                         for m in c.children):
+                return "conditional (hypothetical)"
+    # --- modality
+    prediction, normative = _lemmas(ck["prediction_modals"]), _lemmas(ck["normative_modals"])
+    provision = _lemmas(ck["provision_verbs"])
+    for v in core:
+        for c in v.children:
+            if c.dep_ != "aux" or c.tag_ != "MD":
+                continue
+            m = c.lower_.replace("\u2019", "'")
+            negated = any(x.dep_ == "neg" for x in v.children)
+            if m in normative:
+                return f"normative judgement ('{c.text}')"
+            if m.startswith("could") and negated:
+                continue  # "could not pay": a past inability is a fact
+            subj = _subject(v) or _subject(root)
+            if v.lemma_.lower() in provision and subj is not None and subj.pos_ != "PRON" \
+                    and subj.ent_type_ != "PERSON":
+                continue  # what a measure does: "the rule would require ..."
+            if m in prediction:
+                return f"prediction or hypothetical ('{c.text}')"
+    # --- nothing specific
+    subj = _subject(root)
+    if subj is not None:
+        # the core: the clause without adjuncts fronted before the subject
+        lead = subj.left_edge.i
+        kept = [t for t in body if t.i >= lead or _top(t, root).dep_ not in ("prep", "npadvmod", "advcl", "advmod")
+                or _dates_main_verb(_top(t, root))]
+        specific = any(t.ent_type_ in ENTITY_LABELS | NUMERIC_LABELS or t.pos_ == "PROPN" or t.like_num
+                       or re.match(r"^[A-Z]{2,}", t.text) or t.text in QUOTE_MARKS for t in kept)
+        vague = subj.pos_ in ("PRON", "DET") or (subj.pos_ == "NOUN" and not any(
+            t.ent_type_ in ENTITY_LABELS or t.pos_ == "PROPN" for t in subj.subtree))
+        if not specific and vague:
+            return "nothing specific to check (no name, number, date or quote)"
+    return None
+
+
+QUOTE_MARKS = {'"', "\u201c", "\u201d", "\u2018"}
+
+
+def _evaluative(doc: Any, root: Any, core: list[Any], body: list[Any], ck: dict[str, Any]) -> str | None:
+    evaluative = _lemmas(ck["evaluative"])
+    copulas = _lemmas(ck["copulas"])
+
+    def is_eval(w: Any) -> bool:
+        return w.lemma_.lower() in evaluative or w.lower_ in evaluative
+
+    # "the faster ..., the clearer ...": a comparison without a measure
+    lead = [t for t in body if not t.is_punct][:2]
+    if len(lead) == 2 and lead[0].lower_ == "the" and lead[1].tag_ in ("JJR", "RBR"):
+        return f"comparison without a measure ('{lead[0].text} {lead[1].text}')"
+    for v in core:
+        preds: list[Any] = []
+        if v.lemma_.lower() in copulas:
+            preds = [c for c in v.children if c.dep_ in ("acomp", "attr", "oprd")]
+            preds += [x for p in list(preds) for x in p.conjuncts]
+        elif v.pos_ not in ("VERB", "AUX"):
+            preds = [v, *[c for c in v.children if c.dep_ == "appos"]]  # a verbless phrase is its own predicate
+        for p in preds:
+            words = [p, *[c for c in p.children if c.dep_ in ("amod", "advmod", "compound")]]
+            hit = next((w for w in words if is_eval(w)), None)
+            if hit is not None:
+                return f"evaluative wording ('{hit.text}')"
+            measured = any(t.like_num for t in p.subtree)
+            comparative = p.tag_ in ("JJR", "RBR") or any(
+                c.dep_ == "advmod" and c.lower_ in ("more", "less") for c in p.children)
+            if comparative and not measured:
+                return f"comparison without a measure ('{p.text}')"
+        for c in v.children:
+            if c.dep_ == "advmod" and is_eval(c):
+                return f"evaluative wording ('{c.text}')"
+    return None
+
+
+def _dates_main_verb(adjunct: Any) -> bool:
+    """"In March 2025, ...": a fronted adjunct whose object is a calendar date."""
+    if adjunct.dep_ != "prep":
+        return False
+    return any(c.dep_ == "pobj" and c.ent_type_ == "DATE" and re.search(r"\b(1[89]|20)\d{2}\b", c.sent.text[
+        c.left_edge.idx - c.sent.start_char:c.right_edge.idx + len(c.right_edge.text) - c.sent.start_char])
+        for c in adjunct.children)
+
+
+def _top(tok: Any, root: Any) -> Any:
+    """The child of *root* whose subtree holds *tok* (or *tok* itself)."""
+    t = tok
+    while t.head != t and t.head != root:
+        t = t.head
+    return t
+
+
+__all__ = ["assess", "is_reporting"]
