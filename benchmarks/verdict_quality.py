@@ -98,7 +98,8 @@ def evaluate_cases(names: tuple[str, ...], nlp, gazetteer, errors: bool = False)
     for name in names:
         dc = devcases.load_dev_case(name)
         article, claims, rows = devcases.run_system(dc, nlp, gazetteer)
-        sc = devcases.score_case(dc, article.text, claims, rows)
+        raw = (dc.path / dc.case.article).read_text(encoding="utf-8")
+        sc = devcases.score_case(dc, devcases.offset_base([article.text, raw], claims), claims, rows)
         sources = devcases.load_sources(dc.case)
         ok, n, _ = devcases.verdicts_on_gold_claims(dc, sources, nlp, gazetteer)
         stage_ok += ok

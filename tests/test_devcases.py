@@ -115,3 +115,11 @@ def test_a_whole_paragraph_claim_does_not_find_each_clause():
     spans = {"a": (0, 10)}
     assert devcases.match_gold(spans, [_claim("c1", 0, 100)])["a"] is None
     assert devcases.match_gold(spans, [_claim("c1", 0, 100), _claim("c2", 2, 12)])["a"].claim_id == "c2"
+
+
+def test_offsets_are_read_against_the_text_they_index():
+    parsed, raw = "Title\n\nAlpha rose.", "Title\nAlpha rose."
+    c = Claim("c1", "x", 1, 1, 7, 18, "Alpha rose.", "event", True, [])
+    assert devcases.offset_base([parsed, raw], [c]) == parsed
+    c2 = Claim("c1", "x", 1, 1, 6, 17, "Alpha rose.", "event", True, [])
+    assert devcases.offset_base([parsed, raw], [c2]) == raw
