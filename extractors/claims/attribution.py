@@ -56,6 +56,11 @@ class Draft:
         return bool(self.how & REPORTED)
 
     @property
+    def explicit(self) -> bool:
+        """The clause's own sentence names the source."""
+        return bool(self.how & {"explicit", "reference"})
+
+    @property
     def raw(self) -> str:
         return self.para.text[self.piece.start:self.piece.end]
 
@@ -282,11 +287,15 @@ def _explicit(src: _Sources, text: str, doc: Any, reporting: set[str], prefer: s
 
 
 def _references(src: _Sources, draft: Draft, sentence_span: tuple[int, int]) -> set[str]:
+    """Sources of the reference markers of the clause's sentence: "[2]"
+    inside it or right after it ("... by 2030 [2]."), and footnote markers."""
     ids: set[str] = set()
-    for n in _ref_numbers(draft.raw):
+    text = draft.para.text
+    s0, s1 = sentence_span
+    trail = re.match(r"^[\s.,;:]*((?:\[[\d,;\s\u2013-]+\][\s.,;:]*)+)", text[s1:])
+    for n in _ref_numbers(text[s0:s1] + (trail.group(1) if trail else "")):
         ids |= src.entry_by_number(n, require_numbered=False)
     # footnote markers are sentence-local and need a numbered list
-    s0, s1 = sentence_span
     for pos, mark in draft.para.footnote_at:
         if s0 <= pos <= s1 + 1 and mark.isdigit():
             ids |= src.entry_by_number(int(mark), require_numbered=True)
@@ -389,6 +398,11 @@ def _title_scores(case: Case, text: str) -> dict[str, float]:
 
 # ----------------------------------------------------------------- attribution
 
+def _sentence_span(d: Draft) -> tuple[int, int]:
+    s0 = d.para.text.find(d.piece.sentence)
+    return (s0, s0 + len(d.piece.sentence)) if s0 >= 0 else (d.piece.start, d.piece.end)
+
+
 def attribute(case: Case, article: Article, drafts: list[Draft], nlp: Any = None) -> None:
     """Fill ``sources`` and ``how`` of every draft."""
     cues = load_cues()
@@ -408,6 +422,9 @@ def attribute(case: Case, article: Article, drafts: list[Draft], nlp: Any = None
     by_para: dict[int, list[Draft]] = {}
     for d in drafts:
         by_para.setdefault(d.para.number, []).append(d)
+    # section -> the source sets named in it, and the set it carries on
+    section_named: dict[str | None, list[frozenset[str]]] = {}
+    section_carry: dict[str | None, set[str]] = {}
     for _, group in sorted(by_para.items()):
         para = group[0].para
         label_ids: set[str] = set()
@@ -415,29 +432,47 @@ def attribute(case: Case, article: Article, drafts: list[Draft], nlp: Any = None
             label_ids |= _cue_hits(case, group[0].topic, thr)
         if para.section and is_source_cue(case, para.section):
             label_ids |= _cue_hits(case, para.section, thr)
-        # sentence-level explicit sources, in order
+        # sentence-level sources, in order: explicit cues and reference markers
         sent_ids: dict[int, set[str]] = {}
-        sent_voice_first: dict[int, bool] = {}
+        sent_refs: dict[int, set[str]] = {}
+        first_voice: dict[int, bool] = {}
         for d in group:
             si = d.piece.sent_index
             if si in sent_ids:
                 continue
             doc = parse(d.piece.sentence)
             sent_ids[si] = _explicit(src, d.piece.sentence, doc, reporting, label_ids)
-            sent_voice_first[si] = doc is not None and any(
+            sent_refs[si] = _references(src, d, _sentence_span(d))
+            first_voice[si] = doc is not None and any(
                 t.dep_ in ("nsubj", "nsubjpass") and t.pos_ == "PRON" and "1" in t.morph.get("Person")
                 and t.head.dep_ == "ROOT" for t in doc)
+        named_in = {si: sent_ids[si] | sent_refs[si] for si in sent_ids}
         # a paragraph opener naming a source in a third-party voice carries it
+        # through the paragraph; a section whose paragraphs name one source
+        # only carries it on into its later paragraphs without a label
+        sec = para.section
+        first = min(named_in) if named_in else 1
         carried: set[str] = set()
-        if sent_ids.get(1) and not sent_voice_first.get(1):
-            carried = set(sent_ids[1])
+        inherited = False
+        if named_in.get(first) and not first_voice.get(first):
+            carried = set(named_in[first])
+        elif not any(named_in.values()) and not group[0].topic and section_carry.get(sec):
+            carried, inherited = set(section_carry[sec]), True
+        section_named.setdefault(sec, []).extend(
+            frozenset(v) for _, v in sorted(named_in.items()) if v)
+        kinds = set(section_named[sec])
+        section_carry[sec] = set(next(iter(kinds))) if len(kinds) == 1 else set()
+        if group[0].topic:
+            # an item paragraph ("Label: ...") stands alone: it neither
+            # inherits nor passes on a source
+            section_carry[sec] = set()
+        # the carry ends at the first later sentence that names another source
+        stop = min([si for si, v in named_in.items() if si > first and v - carried] or [10 ** 6])
         for d in group:
             si = d.piece.sent_index
-            s0 = para.text.find(d.piece.sentence)
-            sspan = (s0, s0 + len(d.piece.sentence)) if s0 >= 0 else (d.piece.start, d.piece.end)
             clause_doc = parse(d.raw) if d.raw.strip() else None
             own = _explicit(src, d.raw, clause_doc, reporting, label_ids | carried | sent_ids.get(si, set()))
-            refs = _references(src, d, sspan)
+            refs = sent_refs.get(si, set())
             if own:
                 d.sources |= own
                 d.how.add("explicit")
@@ -450,7 +485,7 @@ def attribute(case: Case, article: Article, drafts: list[Draft], nlp: Any = None
             if label_ids:
                 d.sources |= label_ids
                 d.how.add("section")
-            if si > 1 and carried and not sent_ids.get(si) and not refs:
+            if (si > first or inherited) and si < stop and carried and not named_in.get(si):
                 d.sources |= carried
                 d.how.add("carried")
         for d in group:

@@ -103,7 +103,7 @@ def is_reporting(root: Any, cues: dict[str, Any]) -> bool:
     return any(t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to" for t in doc)
 
 
-def assess(doc: Any, *, reported: bool = False, in_question: bool = False,
+def assess(doc: Any, *, reported: bool = False, explicit: bool = False, in_question: bool = False,
            has_numbers: bool = False, has_dates: bool = False, has_quotes: bool = False,
            described: bool = False, cues: dict[str, Any]) -> str | None:
     """The reason a clause is not check-worthy, or ``None`` when it is.
@@ -138,6 +138,10 @@ def assess(doc: Any, *, reported: bool = False, in_question: bool = False,
         if subj is not None and subj.pos_ == "PRON" and "2" in subj.morph.get("Person"):
             return f"addressed to the reader ('{subj.text} {v.text}')"
     for v in core:
+        obj = next((c for c in v.children if c.dep_ in ("dobj", "dative", "iobj") and _first_person(c)), None)
+        if obj is not None:
+            return f"first-person perspective ('{v.text} {obj.text}')"
+    for v in core:
         for c in v.children:
             if c.dep_ in ("prep", "advmod", "npadvmod") and any(
                     t.dep_ == "poss" and _first_person(t) for t in c.subtree):
@@ -156,6 +160,14 @@ def assess(doc: Any, *, reported: bool = False, in_question: bool = False,
     # --- evaluative predicate
     if (why := _evaluative(doc, root, core, body, ck)) is not None:
         return why
+    # a modal with the author's stance adverb ("will almost certainly",
+    # "will probably") is the author's prediction whatever the context
+    epistemic = _lemmas(ck["epistemic_adverbs"])
+    for v in core:
+        md = next((c for c in v.children if c.dep_ == "aux" and c.tag_ == "MD"), None)
+        adv = next((c for c in v.children if c.dep_ == "advmod" and c.lower_ in epistemic), None)
+        if md is not None and adv is not None and not explicit:
+            return f"prediction ('{md.text} {adv.text}')"
     if reported:
         return None
     # --- conditional
@@ -192,13 +204,17 @@ def assess(doc: Any, *, reported: bool = False, in_question: bool = False,
                 or _dates_main_verb(_top(t, root))]
         specific = any(t.ent_type_ in ENTITY_LABELS | NUMERIC_LABELS or t.pos_ == "PROPN" or t.like_num
                        or re.match(r"^[A-Z]{2,}", t.text) or t.text in QUOTE_MARKS for t in kept)
-        vague = subj.pos_ in ("PRON", "DET") or (subj.pos_ == "NOUN" and not any(
+        # a pronoun, or a noun phrase pointing back ("the blueprint", "that
+        # risk"); a bare generic noun ("carbon dioxide") names its subject
+        vague = subj.pos_ in ("PRON", "DET") or (subj.pos_ == "NOUN" and any(
+            c.dep_ == "det" and c.lower_ in ANAPHORIC_DETS for c in subj.children) and not any(
             t.ent_type_ in ENTITY_LABELS or t.pos_ == "PROPN" for t in subj.subtree))
         if not specific and vague:
             return "nothing specific to check (no name, number, date or quote)"
     return None
 
 
+ANAPHORIC_DETS = {"the", "this", "that", "these", "those", "such"}
 QUOTE_MARKS = {'"', "\u201c", "\u201d", "\u2018"}
 
 
@@ -213,6 +229,16 @@ def _evaluative(doc: Any, root: Any, core: list[Any], body: list[Any], ck: dict[
     lead = [t for t in body if not t.is_punct][:2]
     if len(lead) == 2 and lead[0].lower_ == "the" and lead[1].tag_ in ("JJR", "RBR"):
         return f"comparison without a measure ('{lead[0].text} {lead[1].text}')"
+    # "X is not A but B", "it's not A; it's B": the author reframes, with no measure
+    for r in [t for t in doc if t.dep_ == "ROOT"]:
+        if r.lemma_.lower() in copulas and any(c.dep_ == "neg" for c in r.children):
+            preds = [c for c in r.children if c.dep_ in ("acomp", "attr")]
+            contrast = any(x.dep_ == "conj" and any(y.dep_ == "cc" and y.lower_ == "but" for y in p.children)
+                           for p in preds for x in p.children)
+            second = [q for q in doc if q.dep_ == "ROOT" and q.i > r.i and q.lemma_.lower() in copulas | {"be"}
+                      or q.dep_ == "ROOT" and q.i > r.i and any(a.lemma_ == "be" and a.dep_ == "aux" for a in q.children)]
+            if preds and (contrast or second) and not any(t.like_num for t in doc):
+                return "contrastive reframing ('not ... but ...')"
     for v in core:
         preds: list[Any] = []
         if v.lemma_.lower() in copulas:
@@ -233,6 +259,14 @@ def _evaluative(doc: Any, root: Any, core: list[Any], body: list[Any], ck: dict[
         for c in v.children:
             if c.dep_ == "advmod" and is_eval(c):
                 return f"evaluative wording ('{c.text}')"
+        # "publishes more statistics than anyone can read", "cleaning up
+        # faster than any boardroom": a comparison whose standard is no measure
+        for t in v.subtree:
+            if t.tag_ in ("JJR", "RBR") and t.head.i in {x.i for x in [v, *v.children]}:
+                than = [x for x in v.subtree if x.lower_ == "than" and x.i > t.i]
+                stop = max([than[0].i, *[y.i for y in than[0].head.subtree]]) if than else t.i
+                if than and not any(x.like_num for x in doc[t.i:stop + 1]):
+                    return f"comparison without a measure ('{t.text} than')"
     return None
 
 

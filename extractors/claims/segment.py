@@ -272,11 +272,11 @@ def _contains_any(low: str, phrases: list[str]) -> str | None:
     return None
 
 
-def analyse_claim(nlp: Any, text: str, gazetteer: Any = None, *, reported: bool = False,
+def analyse_claim(nlp: Any, text: str, gazetteer: Any = None, *, reported: bool = False, explicit: bool = False,
                   in_question: bool = False, described: bool = False, label: str | None = None) -> dict[str, Any]:
     """claim_type, checkworthy (with the reason when not), entities, numbers,
     dates, quotes of one claim text.  *reported*: the article attributes the
-    clause to a source; *in_question*: its sentence is a question; *label*:
+    clause to a source (*explicit*: its own sentence names it); *in_question*: its sentence is a question; *label*:
     context prefixed as "label: " (left out when reading the clause's structure)."""
     cues = load_cues()
     doc = nlp(text)
@@ -303,7 +303,7 @@ def analyse_claim(nlp: Any, text: str, gazetteer: Any = None, *, reported: bool 
             ents.append(cid or name)
     body_at = len(label) + 2 if label and text.startswith(label + ": ") else 0
     sdoc = nlp(text[body_at:]) if body_at else doc
-    reason = assess(sdoc, reported=reported, in_question=in_question,
+    reason = assess(sdoc, reported=reported, explicit=explicit, in_question=in_question,
                     has_numbers=any(q.start >= body_at for q in qs), has_dates=any(d.start >= body_at for d in ds),
                     has_quotes=bool(quotes), described=described, cues=cues)
     checkworthy = reason is None
@@ -336,7 +336,8 @@ def analyse_claim(nlp: Any, text: str, gazetteer: Any = None, *, reported: bool 
 
 def claim_from_text(case_id: str, text: str, nlp: Any, gazetteer: Any = None, *, paragraph: int = 1, sentence: int = 1,
                     char_start: int = 0, char_end: int | None = None, cited: list[str] | None = None,
-                    resolved_text: str | None = None, reported: bool = False, in_question: bool = False,
+                    resolved_text: str | None = None, reported: bool = False, explicit: bool = False,
+                    in_question: bool = False,
                     described: bool = False, label: str | None = None) -> Claim:
     """One Claim for a given claim text, without splitting (dev set, tests).
 
@@ -344,7 +345,8 @@ def claim_from_text(case_id: str, text: str, nlp: Any, gazetteer: Any = None, *,
     (defaults to *text*).  The claim is analysed, and identified, by its
     stand-alone form."""
     full = resolved_text or text
-    a = analyse_claim(nlp, full, gazetteer, reported=reported, in_question=in_question, described=described,
+    a = analyse_claim(nlp, full, gazetteer, reported=reported, explicit=explicit, in_question=in_question,
+                      described=described,
                       label=label)
     return Claim(
         claim_id=stable_id("claim", case_id, full),
@@ -390,7 +392,8 @@ def extract_claims(case: Case, article: Article, nlp: Any, gazetteer: Any) -> li
             cs, ce = d.para.span(d.piece.start, d.piece.end)
             c = claim_from_text(case.id, article.text[cs:ce], nlp, gazetteer, paragraph=d.para.number,
                                 sentence=d.piece.sent_index, char_start=cs, char_end=ce, cited=sorted(d.sources),
-                                resolved_text=d.piece.text, reported=d.reported, in_question=_asks(d.piece.sentence),
+                                resolved_text=d.piece.text, reported=d.reported, explicit=d.explicit,
+                                in_question=_asks(d.piece.sentence),
                                 described=d.piece.kind == "description", label=d.piece.label)
             if c.claim_id in seen:
                 continue
