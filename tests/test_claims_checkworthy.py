@@ -102,6 +102,10 @@ Audit findings
 The regional audit office reported in May 2024 that the utility lost 31 percent of its treated water to leaks. It also found that two of the five reservoirs had no working meters. The review would require the board to publish monthly leak figures.
 Money
 The utility borrowed 4 million euros from a state bank in 2022 [2]. The loan carries an interest rate of 3 percent. In my view, the board has been far too slow to act.
+Repairs on the network cost the utility 2 million euros in 2023, more than it spent on new pipes.1
+Residents
+The utility's chief executive told the Dunmore Herald that bills would rise by 8 percent. Officials at the town hall were less forthcoming.
+The review states that 40 households went without water for a week.
 Sources
 [1] Regional Audit Office, "Review of the Dunmore Water Utility", May 2024.
 [2] State Development Bank, "Annual lending report 2022".
@@ -118,6 +122,8 @@ def water(nlp, gazetteer, tmp_path_factory):
                                publisher="Regional Audit Office", kind="report", published="2024-05-20"),
                     SourceSpec(id="bank-lending-2022", title="Annual lending report 2022",
                                publisher="State Development Bank", kind="report", published="2022-12-31"),
+                    SourceSpec(id="herald-bills-2024", title="Water bills to rise, utility chief says",
+                               publisher="Dunmore Herald", kind="news", published="2024-04-02"),
                 ))
     raw = ARTICLE.encode()
     parsed = parse_document("article", sha256_bytes(raw), raw, "text")
@@ -147,6 +153,21 @@ def test_numbered_reference_points_into_the_source_list(water):
     assert find(cl, "The loan carries an interest rate").cited_source_ids == ["bank-lending-2022"]
     opinion = find(cl, "In my view, the board")
     assert not opinion.checkworthy
+
+
+def test_footnote_marker_points_into_a_numbered_source_list(water):
+    _, cl = water
+    repairs = find(cl, "Repairs on the network cost the utility")
+    assert repairs.cited_source_ids == ["audit-review-2024"]
+    assert not repairs.text.endswith("1")  # the marker is not part of the claim
+
+
+def test_outlet_spoken_to_and_a_generic_document_speaker(water):
+    _, cl = water
+    told = find(cl, "The utility's chief executive told the Dunmore Herald")
+    assert told.cited_source_ids == ["herald-bills-2024"] and told.checkworthy
+    # "the review" is the one source whose title has that word
+    assert find(cl, "The review states that 40 households").cited_source_ids == ["audit-review-2024"]
 
 
 def test_claim_text_is_the_articles_own_text(water):

@@ -202,6 +202,12 @@ def _speakers(doc: Any, reporting: set[str]) -> list[Any]:
                     out.append(doc[c.left_edge.i:c.i + 1])
                 if c.dep_ == "agent":
                     out.extend(doc[g.left_edge.i:g.right_edge.i + 1] for g in c.children if g.dep_ == "pobj")
+                # the outlet spoken to: "told Reuters", "in a statement to the BBC"
+                if c.dep_ in ("dobj", "dative") and c.pos_ == "PROPN":
+                    out.append(doc[c.left_edge.i:c.i + 1])
+                if c.dep_ == "prep":
+                    out.extend(doc[g.left_edge.i:g.i + 1] for g in c.subtree
+                               if g.dep_ == "pobj" and g.pos_ == "PROPN" and g.head.lower_ in ("to", "with"))
         elif misread and t.i > 0:  # a verb misread as a noun: the phrase before it speaks
             out.append(doc[t.left_edge.i:t.i])
         if t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
@@ -281,9 +287,28 @@ def _explicit(src: _Sources, text: str, doc: Any, reporting: set[str], prefer: s
     ids = _cue_hits(src.case, text, src.thr)
     if doc is not None:
         for sp in _speakers(doc, reporting):
-            if not any(x.pos_ == "PRON" and "1" in x.morph.get("Person") for x in sp):
-                ids |= _name_hits(src.case, sp.text, doc.text, src.thr, prefer=(prefer or set()) | ids)
+            if any(x.pos_ == "PRON" and "1" in x.morph.get("Person") for x in sp):
+                continue
+            hit = _name_hits(src.case, sp.text, doc.text, src.thr, prefer=(prefer or set()) | ids)
+            if not hit:
+                hit = _generic_speaker(src.case, sp, (prefer or set()) | ids)
+            ids |= hit
     return ids
+
+
+def _generic_speaker(case: Case, sp: Any, context: set[str]) -> set[str]:
+    """"The report states", "the study notes": a definite common noun stands
+    for the source in context whose title or kind has that noun, or for the
+    only such source of the case."""
+    head = sp.root
+    if head.pos_ != "NOUN" or not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children):
+        return set()
+    word = _stem(head.lemma_.lower())
+    cands = {s.id for s in case.sources
+             if word in {_stem(t) for t in _content_tokens(s.title)} or word == _stem(s.kind.lower())}
+    if cands & context:
+        return cands & context
+    return cands if len(cands) == 1 else set()
 
 
 def _references(src: _Sources, draft: Draft, sentence_span: tuple[int, int]) -> set[str]:
