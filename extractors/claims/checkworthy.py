@@ -154,7 +154,9 @@ def assess(doc: Any, *, reported: bool = False, explicit: bool = False, in_quest
     if is_reporting(root, cues):
         return None
     # --- a phrase without a verb
-    finite = any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in body)
+    misread = _lemmas(ck.get("misread_verbs", []))
+    finite = any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") or t.tag_ == "NNS" and t.lower_[:-1] in misread
+                 and t.i + 1 < len(doc) and doc[t.i + 1].pos_ in ("PROPN", "DET", "NOUN", "PRON") for t in body)
     if not finite and root.pos_ not in ("VERB", "AUX") and not (described or has_numbers or has_dates):
         return "a phrase without a verb (nothing is stated)"
     # --- evaluative predicate
