@@ -38,6 +38,8 @@ CHECKABLE = [
     # a measure described by what it does, a past inability
     "Under the draft, the levy would cost shipping firms 40 euros per tonne.",
     "The bakery chain could not pay its suppliers in 2021.",
+    # a speech tag after the clause
+    "Bills will rise by 8 percent next year, the chief executive said, and the board agreed.",
     # plain facts
     "The city council approved a budget of 12 million euros in March 2024.",
     "In May 2023, a storm closed the port of Larne for three days.",
@@ -85,6 +87,15 @@ def test_a_modal_fact_is_checkable_when_the_article_reports_it(nlp):
     hedged = "Other bakeries will almost certainly follow within a year."
     assert "prediction" in reason(nlp, hedged, reported=True)
     assert reason(nlp, hedged, reported=True, explicit=True) is None
+
+
+def test_a_quote_before_its_speech_tag_is_a_report(nlp, gazetteer, tmp_path):
+    text = 'Port fees\n"Fees will double for cruise ships from April 2025," the harbour director said.\n'
+    case = Case(id="fees", title="Port fees", article="a.txt", published=None, root=tmp_path, sources=())
+    parsed = parse_document("article", sha256_bytes(text.encode()), text.encode(), "text")
+    cl = extract_claims(case, read_article(case, parsed), nlp, gazetteer)
+    quote = next(c for c in cl if c.resolved_text.startswith('"Fees will double') or c.resolved_text.startswith("Fees"))
+    assert quote.checkworthy
 
 
 def test_cue_lists_are_general_not_the_bundled_articles_phrases():

@@ -99,6 +99,12 @@ def is_reporting(root: Any, cues: dict[str, Any]) -> bool:
         subj = _subject(v) or _subject(root)
         if v.lemma_.lower() in reporting and subj is not None and not _first_person(subj):
             return True
+    # a speech tag on the clause: "Bills will rise, the chief executive said"
+    for c in root.children:
+        subj = _subject(c)
+        if c.dep_ in ("parataxis", "advcl") and c.lemma_.lower() in reporting and subj is not None \
+                and not _first_person(subj):
+            return True
     doc = root.doc
     return any(t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to" for t in doc)
 

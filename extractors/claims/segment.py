@@ -38,6 +38,7 @@ class Piece:
     resolved: list[tuple[str, str, str]]  # (pronoun, name, where)
     kind: str = "clause"  # clause | description (of a named person or body)
     label: str | None = None  # context written before the clause as "label: "
+    speech: bool = False  # the clause is what a reporting verb of its sentence reports
 
 
 def _has_verb(span: Any) -> bool:
@@ -179,7 +180,7 @@ def split_paragraph(nlp: Any, para: ArticleParagraph, label_is_source: Any = Non
                     text = f"{topic}: {text}"
                     prefix = topic
                 text, extra = _split_appositive(doc, pspan, text, si, sent.text)
-                pieces.append(Piece(text, a, b, si, sent.text, [], "clause", prefix))
+                pieces.append(Piece(text, a, b, si, sent.text, [], "clause", prefix, _reported_speech(pspan)))
                 pieces.extend(extra)
         # "..., when a group killed X and mounted Y, ..." : subordinate clauses
         # with their own subject carry facts even inside an opinion sentence
@@ -198,6 +199,19 @@ def split_paragraph(nlp: Any, para: ArticleParagraph, label_is_source: Any = Non
                 persons.append((si, e.text))
     _resolve_pronouns(doc, sents, pieces)
     return pieces, topic
+
+
+def _reported_speech(span: Any) -> bool:
+    """""Bills will rise," the director said': the clause is the complement
+    of a reporting verb (with a subject that is not the author) in its sentence."""
+    r = span.root
+    if r.dep_ not in ("ccomp", "parataxis") or r.head.i in range(span.start, span.end):
+        return False
+    head = r.head
+    reporting = {w.lower() for w in load_cues()["checkworthy"]["reporting_verbs"]}
+    subj = _subject(head)
+    return head.lemma_.lower() in reporting and subj is not None and not (
+        subj.pos_ == "PRON" and "1" in subj.morph.get("Person"))
 
 
 def _split_appositive(doc: Any, span: Any, text: str, si: int, sentence: str) -> tuple[str, list[Piece]]:
@@ -392,7 +406,8 @@ def extract_claims(case: Case, article: Article, nlp: Any, gazetteer: Any) -> li
             cs, ce = d.para.span(d.piece.start, d.piece.end)
             c = claim_from_text(case.id, article.text[cs:ce], nlp, gazetteer, paragraph=d.para.number,
                                 sentence=d.piece.sent_index, char_start=cs, char_end=ce, cited=sorted(d.sources),
-                                resolved_text=d.piece.text, reported=d.reported, explicit=d.explicit,
+                                resolved_text=d.piece.text, reported=d.reported or d.piece.speech,
+                                explicit=d.explicit or d.piece.speech,
                                 in_question=_asks(d.piece.sentence),
                                 described=d.piece.kind == "description", label=d.piece.label)
             if c.claim_id in seen:
