@@ -117,6 +117,7 @@ Repairs on the network cost the utility 2 million euros in 2023, more than it sp
 Residents
 The utility's chief executive told the Dunmore Herald that bills would rise by 8 percent. Officials at the town hall were less forthcoming.
 The review states that 40 households went without water for a week.
+Dunmore's reservoirs hold about 9 million cubic metres (State Development Bank, 2022).
 Sources
 [1] Regional Audit Office, "Review of the Dunmore Water Utility", May 2024.
 [2] State Development Bank, "Annual lending report 2022".
@@ -179,6 +180,11 @@ def test_outlet_spoken_to_and_a_generic_document_speaker(water):
     assert told.cited_source_ids == ["herald-bills-2024"] and told.checkworthy
     # "the review" is the one source whose title has that word
     assert find(cl, "The review states that 40 households").cited_source_ids == ["audit-review-2024"]
+
+
+def test_author_year_citation_names_the_source(water):
+    _, cl = water
+    assert find(cl, "Dunmore's reservoirs hold about 9 million").cited_source_ids == ["bank-lending-2022"]
 
 
 def test_claim_text_is_the_articles_own_text(water):

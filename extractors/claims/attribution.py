@@ -216,6 +216,7 @@ def _speakers(doc: Any, reporting: set[str]) -> list[Any]:
     return [s for s in out if len(s) > 0 and any(x.is_alpha for x in s)]
 
 
+_AUTHOR_YEAR = re.compile(r"\((?P<name>[A-Z][^()\d]{1,60}?),?\s+(?P<year>(?:19|20)\d{2})[a-z]?\)")
 _REF = re.compile(r"\[(\d{1,3}(?:\s*[,;\u2013-]\s*\d{1,3})*)\]")
 
 
@@ -320,6 +321,10 @@ def _references(src: _Sources, draft: Draft, sentence_span: tuple[int, int]) -> 
     trail = re.match(r"^[\s.,;:]*((?:\[[\d,;\s\u2013-]+\][\s.,;:]*)+)", text[s1:])
     for n in _ref_numbers(text[s0:s1] + (trail.group(1) if trail else "")):
         ids |= src.entry_by_number(n, require_numbered=False)
+    # author-year citations: "(Harbour Trust, 2023)", "(Owen et al. 2021)"
+    for m in _AUTHOR_YEAR.finditer(text[s0:s1]):
+        name = re.sub(r"\s+et al\.?$", "", m.group("name").strip())
+        ids |= _name_hits(src.case, name, m.group("year"), src.thr)
     # footnote markers are sentence-local and need a numbered list
     for pos, mark in draft.para.footnote_at:
         if s0 <= pos <= s1 + 1 and mark.isdigit():
