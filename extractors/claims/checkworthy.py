@@ -163,7 +163,10 @@ def assess(doc: Any, *, reported: bool = False, explicit: bool = False, in_quest
     misread = _lemmas(ck.get("misread_verbs", []))
     finite = any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") or t.tag_ == "NNS" and t.lower_[:-1] in misread
                  and t.i + 1 < len(doc) and doc[t.i + 1].pos_ in ("PROPN", "DET", "NOUN", "PRON") for t in body)
-    if not finite and root.pos_ not in ("VERB", "AUX") and not (described or has_numbers or has_dates):
+    # no finite verb: a noun phrase, or a verb the parser could only read as
+    # bare ("a leap ..., expanding strike reach"); a reduced passive ("Deal
+    # signed in May") states something
+    if not finite and root.tag_ != "VBN" and not (described or has_numbers or has_dates):
         return "a phrase without a verb (nothing is stated)"
     # --- evaluative predicate
     if (why := _evaluative(doc, root, core, body, ck)) is not None:
