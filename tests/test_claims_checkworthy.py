@@ -63,6 +63,8 @@ NOT_CHECKABLE = [
     ("The faster the trains run, the emptier the roads.", "comparison"),
     ("That danger to the harbour is not theoretical.", "nothing specific"),
     ("Dunmore was not a failure but a warning.", "reframing"),
+    ("The harbour's problem is not just money.", "reframing"),
+    ("That feeds into higher European shipping costs and a more tangled market.", "nothing specific"),
 ]
 
 

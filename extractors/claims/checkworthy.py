@@ -213,19 +213,20 @@ def assess(doc: Any, *, reported: bool = False, explicit: bool = False, in_quest
         lead = subj.left_edge.i
         kept = [t for t in body if t.i >= lead or _top(t, root).dep_ not in ("prep", "npadvmod", "advcl", "advmod")
                 or _dates_main_verb(_top(t, root))]
-        specific = any(t.ent_type_ in ENTITY_LABELS | NUMERIC_LABELS or t.pos_ == "PROPN" or t.like_num
-                       or re.match(r"^[A-Z]{2,}", t.text) or t.text in QUOTE_MARKS for t in kept)
+        # a nationality adjective ("European costs") names nothing to check
+        specific = any((t.ent_type_ in ENTITY_LABELS | NUMERIC_LABELS or t.pos_ == "PROPN" or t.like_num
+                        or re.match(r"^[A-Z]{2,}", t.text) or t.text in QUOTE_MARKS)
+                       and not (t.ent_type_ == "NORP" and t.dep_ == "amod") for t in kept)
         # a pronoun, or a noun phrase pointing back ("the blueprint", "that
         # risk"); a bare generic noun ("carbon dioxide") names its subject
         vague = subj.pos_ in ("PRON", "DET") or (subj.pos_ == "NOUN" and any(
-            c.dep_ == "det" and c.lower_ in ANAPHORIC_DETS for c in subj.children) and not any(
+            c.dep_ == "det" and c.lower_ in _lemmas(ck["anaphoric_determiners"]) for c in subj.children) and not any(
             t.ent_type_ in ENTITY_LABELS or t.pos_ == "PROPN" for t in subj.subtree))
         if not specific and vague:
             return "nothing specific to check (no name, number, date or quote)"
     return None
 
 
-ANAPHORIC_DETS = {"the", "this", "that", "these", "those", "such"}
 QUOTE_MARKS = {'"', "\u201c", "\u201d", "\u2018"}
 
 
@@ -250,6 +251,11 @@ def _evaluative(doc: Any, root: Any, core: list[Any], body: list[Any], ck: dict[
                       or q.dep_ == "ROOT" and q.i > r.i and any(a.lemma_ == "be" and a.dep_ == "aux" for a in q.children)]
             if preds and (contrast or second) and not any(t.like_num for t in doc):
                 return "contrastive reframing ('not ... but ...')"
+            # "X is not just hardware", "it is not simply about money"
+            only = next((a for a in [*r.children, *[x for p in preds for x in p.subtree]] if a.dep_ == "advmod"
+                         and a.lower_ in _lemmas(ck["restrictive_adverbs"])), None)
+            if only is not None and not any(t.like_num for t in doc):
+                return f"contrastive reframing ('not {only.text} ...')"
     for v in core:
         preds: list[Any] = []
         if v.lemma_.lower() in copulas:
