@@ -10,6 +10,12 @@ confirmed Jan 2025") prefix the label to their clauses.  Pronouns naming a
 person ("him") are resolved to the last person named in the same or the
 previous sentence and the name is written in brackets: "extradited him
 [Milan Radoicic]".
+
+Prefixes and resolutions make the claim's stand-alone form
+(``Claim.resolved_text``); ``Claim.text`` stays the article's own characters
+between ``char_start`` and ``char_end``.  Check-worthiness is decided in
+:mod:`extractors.claims.checkworthy`, after attribution, because a clause the
+article reports from a source is read differently from the author's own.
 """
 from __future__ import annotations
 
@@ -152,8 +158,7 @@ def split_paragraph(nlp: Any, para: ArticleParagraph, label_is_source: Any = Non
             span = doc.char_span(ps, pe, alignment_mode="expand")
             if span is None or not _finite(span):
                 continue
-            sub = span.as_doc() if False else span
-            verbs = [v for v in _clause_verbs_in(sub)]
+            verbs = list(_clause_verbs_in(span))
             starts = sorted({max(ps, doc[_piece_start(v, verbs)].idx) for v in verbs} | {ps})
             first_subj = None
             for v in verbs:
@@ -171,11 +176,9 @@ def split_paragraph(nlp: Any, para: ArticleParagraph, label_is_source: Any = Non
                     continue
                 text = doc.text[a:b]
                 has_subj = any(t.dep_ in ("nsubj", "nsubjpass", "expl") for t in pspan)
-                if k > 0 and not has_subj and first_subj:
-                    text = f"{first_subj} {text}"
                 prefix = None
                 if k > 0 and not has_subj and first_subj:
-                    pass
+                    text = f"{first_subj} {text}"
                 elif topic and not (label_is_source and label_is_source(topic)) and (si > 1 or label) and topic.lower() not in text.lower() and (not has_subj or _topic_needed(pspan, topic)):
                     text = f"{topic}: {text}"
                     prefix = topic
