@@ -30,7 +30,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from extractors.claims.article import Article, ArticleParagraph, SourceListEntry
+from extractors.claims.article import Article, ArticleParagraph
 from extractors.claims.cues import load_cues
 from extractors.model import Case, Claim
 from extractors.textnorm import fold_str

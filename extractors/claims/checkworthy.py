@@ -1,42 +1,49 @@
 """Is a clause check-worthy?  Decided from the clause's structure.
 
 A clause is read with the dependency parse: its main verb and the verbs
-coordinated with it (the *core*), their subjects, modal auxiliaries, the
-clause type (question, imperative, conditional) and a copular predicate.
-The rules, first match wins:
+coordinated with it (the *core*), their subjects and objects, modal
+auxiliaries, the clause type (question, imperative, conditional) and a
+copular predicate.  The rules, first match wins:
 
-* too short: fewer than three content words and no number or date;
-* question: the clause or its sentence ends with "?", or the clause opens
-  with an auxiliary before its subject ("Does X ...", "Will the council ...");
-* first person: a core verb's subject is a first-person pronoun ("I wrote
-  that", "we think"), or a stance phrase hangs on the core with a
-  first-person possessive ("in my view", "to our mind");
-* imperative: a bare verb without subject or auxiliary ("Follow the money");
+1. too short: fewer than three content words and no number or date;
+2. question: the clause or its sentence ends with "?", or the clause opens
+   with an auxiliary before its subject ("Does X ...", "Will the council ...");
+3. first or second person: a core verb's subject is "I"/"we" ("I wrote
+   that", "we think") or "you"; a first-person object ("tells us"); a stance
+   phrase with a first-person possessive ("in my view");
+4. imperative: a bare verb without subject or auxiliary ("Follow the money");
+5. a clause that itself reports a statement (a reporting verb with its own,
+   not first-person subject, a speech tag, "according to") is checkable as
+   a report: stop here;
+6. no finite verb (a noun phrase), unless it is a description of a named
+   person, a reduced passive ("Deal signed in May") or carries a number/date;
+7. evaluative: a copular predicate ("is", "remains", "seems" ...) that is a
+   word of the general evaluative lexicon, a comparison without a measure
+   ("is sharper", "more X than anyone can read", "the faster ..., the ..."),
+   a contrastive reframing ("not A but B", "not just A"), an evaluative
+   adverb on the core verb; a modal with the author's certainty adverb
+   ("will almost certainly") unless the clause's own sentence names a source.
 
-A *reported* clause (the article attributes it to a source: an explicit cue,
-a governing reporting verb with its own subject, "according to", a reference
-marker, or a paragraph that names the source) stops here: a modal verb inside
-a reported fact ("the rule would require ...") and a vague subject ("the firm
-could not pay") do not make it opinion.  Otherwise, for the author's own
-voice:
+A clause the article *reports* (attributed to a source: explicit cue,
+reference marker, paragraph label, or a paragraph/section that names the
+source) stops here: a modal verb inside a reported fact ("the rule would
+require ...") and a vague subject ("the firm could not pay") do not make it
+opinion.  Otherwise, for the author's own voice:
 
-* conditional: an "if"/"unless" clause hangs on the core;
-* modal: a modal auxiliary on a core verb marks a prediction or
-  hypothetical (``would``, ``could``, ``might`` ...) or a normative
-  judgement (``should``, ``must``).  Exceptions: a negated past ability
-  ("could not pay"), and a measure described by what it does ("the levy
-  would cost", "the rule will require": a provision verb whose subject is
-  not a person);
-* evaluative: a copular predicate ("is", "remains", "seems" ...) that is an
-  evaluative word of the general lexicon in ``claim_cues.toml`` or a
-  comparison without a measure ("is sharper", "more militarised"), or an
-  evaluative adverb on the core verb;
-* nothing specific: no named entity, proper noun, number, date or quote in
-  the clause core and a subject that is a pronoun or a common noun phrase
-  ("That risk is not hypothetical").
+8. conditional: an "if"/"unless" clause hangs on the core;
+9. modal: a modal auxiliary on a core verb marks a prediction or
+   hypothetical (``would``, ``could``, ``might`` ...) or a normative judgement
+   (``should``, ``must``).  Exceptions: a negated past ability ("could not
+   pay"), and a measure described by what it does ("the levy would cost":
+   a provision verb whose subject is not a person);
+10. nothing specific: a subject that only points back (a pronoun, "that
+    risk", "the blueprint") and no named entity, proper noun, number, date or
+    quote in the clause core (fronted adjuncts left out unless they date the
+    main verb: "In March 2025, ...").
 
 The word lists (modal classes, copulas, provision verbs, evaluative words,
-reporting verbs) are general English and live in ``claim_cues.toml``.
+reporting verbs, determiners, adverbs) are general English and live in
+``claim_cues.toml``.
 """
 from __future__ import annotations
 
