@@ -37,6 +37,7 @@ CHECKABLE = [
     "The auditors said the hospital's accounts were unreliable.",
     # a measure described by what it does, a past inability
     "Under the draft, the levy would cost shipping firms 40 euros per tonne.",
+    "It would also cap harbour fees at 3 percent above inflation.",
     "The bakery chain could not pay its suppliers in 2021.",
     # a speech tag after the clause
     "Bills will rise by 8 percent next year, the chief executive said, and the board agreed.",
@@ -120,6 +121,8 @@ Residents
 The utility's chief executive told the Dunmore Herald that bills would rise by 8 percent. Officials at the town hall were less forthcoming.
 The review states that 40 households went without water for a week.
 Dunmore's reservoirs hold about 9 million cubic metres (State Development Bank, 2022).
+Pipes
+The State Development Bank opened a credit line for small utilities in 2023. It would cover pipe replacement only.
 Sources
 [1] Regional Audit Office, "Review of the Dunmore Water Utility", May 2024.
 [2] State Development Bank, "Annual lending report 2022".
@@ -187,6 +190,14 @@ def test_outlet_spoken_to_and_a_generic_document_speaker(water):
 def test_author_year_citation_names_the_source(water):
     _, cl = water
     assert find(cl, "Dunmore's reservoirs hold about 9 million").cited_source_ids == ["bank-lending-2022"]
+
+
+def test_a_publisher_as_subject_names_the_source(water):
+    _, cl = water
+    opened = find(cl, "The State Development Bank opened a credit line")
+    assert opened.cited_source_ids == ["bank-lending-2022"]
+    cover = find(cl, "It would cover pipe replacement only")
+    assert cover.cited_source_ids == ["bank-lending-2022"] and cover.checkworthy
 
 
 def test_claim_text_is_the_articles_own_text(water):

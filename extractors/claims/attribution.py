@@ -294,6 +294,18 @@ def _explicit(src: _Sources, text: str, doc: Any, reporting: set[str], prefer: s
             if not hit:
                 hit = _generic_speaker(src.case, sp, (prefer or set()) | ids)
             ids |= hit
+        # the subject of the main verb is a source's publisher or title
+        # ("The Office of Rail Regulation published a consultation ...")
+        for root in (t for t in doc if t.dep_ == "ROOT"):
+            for c in root.children:
+                if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PROPN":
+                    keep = [t for t in c.subtree if not any(a.dep_ in ("appos", "relcl", "acl", "punct", "cc", "conj")
+                                                            and a.head == c and t in a.subtree for a in c.children)]
+                    name = " ".join(t.text for t in sorted(keep, key=lambda t: t.i))
+                    np = _norm(re.sub(r"^(the|a|an)\s+", "", name, flags=re.I))
+                    exact = {s.id: 100.0 for s in src.case.sources
+                             if any(fuzz.ratio(np, _norm(x)) >= 95 for x in (*_parts(s.publisher), *s.cited_as))}
+                    ids |= _pick(src.case, exact, doc.text, (prefer or set()) | ids)
     return ids
 
 

@@ -208,8 +208,8 @@ def assess(doc: Any, *, reported: bool = False, explicit: bool = False, in_quest
             if m.startswith("could") and negated:
                 continue  # "could not pay": a past inability is a fact
             subj = _subject(v) or _subject(root)
-            if v.lemma_.lower() in provision and subj is not None and subj.pos_ != "PRON" \
-                    and subj.ent_type_ != "PERSON":
+            if v.lemma_.lower() in provision and subj is not None and subj.ent_type_ != "PERSON" \
+                    and (subj.pos_ != "PRON" or subj.lower_ in ("it", "they", "this", "that")):
                 continue  # what a measure does: "the rule would require ..."
             if m in prediction:
                 return f"prediction or hypothetical ('{c.text}')"
