@@ -18,6 +18,8 @@ from extractors.review.store import (
     DECISIONS,
     REVIEW_STATUSES,
     Decision,
+    DecisionLog,
+    LogProblem,
     ReviewError,
     apply_case_reviews,
     apply_decisions,
@@ -34,7 +36,7 @@ from extractors.review.store import (
 )
 
 __all__ = [
-    "DECISIONS", "REVIEW_STATUSES", "Decision", "ReviewError", "apply_case_reviews",
+    "DECISIONS", "REVIEW_STATUSES", "Decision", "DecisionLog", "LogProblem", "ReviewError", "apply_case_reviews",
     "apply_decisions", "evidence_hash", "export_csv", "import_csv", "latest_decisions",
     "load_decisions", "mention_hash", "record_decision", "reviews_path", "source_claim_key",
     "sync_reviews_duckdb",
