@@ -11,7 +11,7 @@ import logging
 import os
 import re
 import threading
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -58,8 +58,13 @@ class Decision:
 
     @classmethod
     def columns(cls) -> list[str]:
-        return [f.name for f in fields(cls)]
+        return list(_COLS)
 
+    def to_dict(self) -> dict[str, Any]:
+        return {c: getattr(self, c) for c in _COLS}
+
+
+_COLS: tuple[str, ...] = tuple(f.name for f in fields(Decision))
 
 # ----------------------------------------------------------------- keys and hashes
 
@@ -228,7 +233,7 @@ def _append(out_dir: Path, decisions: Sequence[Decision]) -> None:
     path = reviews_path(out_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     # json.dumps escapes \n and \r, so every event is exactly one b"\n"-ended line
-    data = "".join(json.dumps(asdict(d), ensure_ascii=False, sort_keys=True) + "\n" for d in decisions)
+    data = "".join(json.dumps(d.to_dict(), ensure_ascii=False, sort_keys=True) + "\n" for d in decisions)
     with _lock:  # threads of one process (the review app)
         fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         try:
@@ -272,7 +277,7 @@ class LogProblem:
         return f"{self.path} line {self.line}: {self.message}; line skipped"
 
 
-def decode_event(raw: bytes, *, now: datetime | None = None) -> Decision:
+def decode_event(raw: bytes, *, now: datetime | None = None, _limit: str | None = None) -> Decision:
     """One line of the record as a Decision; ValueError says what is wrong."""
     try:
         text = raw.decode("utf-8")
@@ -294,12 +299,11 @@ def decode_event(raw: bytes, *, now: datetime | None = None) -> Decision:
     for name in _OPTIONAL:
         if obj.get(name) is not None and not isinstance(obj[name], str):
             raise ValueError(f"field {name!r} must be a string or null")
-    d = Decision(**{k: obj.get(k) for k in Decision.columns()})
+    d = Decision(**{k: obj.get(k) for k in _COLS})
     try:
         _validate(d)
-        if d.decided_at != time_key(d.decided_at):  # not canonical: check it parses and is not ahead
-            _checked_time(d.decided_at, now=now)
-        elif d.decided_at > format_time((now or datetime.now(timezone.utc)) + FUTURE_SKEW):
+        limit = _limit or format_time((now or datetime.now(timezone.utc)) + FUTURE_SKEW)
+        if not _CANONICAL_TIME.fullmatch(d.decided_at) or d.decided_at > limit:
             _checked_time(d.decided_at, now=now)
     except ReviewError as exc:
         raise ValueError(exc.args[0]) from None
@@ -323,12 +327,13 @@ def parse_chunk(data: bytes, path: Path, first_line: int = 1) -> Chunk:
     decisions: list[tuple[int, Decision]] = []
     problems: list[LogProblem] = []
     now = datetime.now(timezone.utc)
+    limit = format_time(now + FUTURE_SKEW)
     for i, raw in enumerate(parts):
         if not raw.strip():
             continue
         n = first_line + i
         try:
-            decisions.append((n, decode_event(raw, now=now)))
+            decisions.append((n, decode_event(raw, now=now, _limit=limit)))
         except ValueError as exc:
             problems.append(LogProblem(path, n, str(exc)))
     return Chunk(decisions, problems, len(data) - len(tail), len(parts), tail)
@@ -493,7 +498,6 @@ def apply_case_reviews(out_dir: Path, case_id: str, source_claims: Sequence[Any]
 
 # ----------------------------------------------------------------- DuckDB mirror
 
-_COLS = Decision.columns()
 _EXTRA = {"decided_at_utc": "TIMESTAMP", "log_line": "BIGINT"}
 _DDL = ", ".join([f'"{c}" VARCHAR' for c in _COLS] + [f'"{c}" {t}' for c, t in _EXTRA.items()])
 _STATE_DDL = ("log_path VARCHAR, log_ident VARCHAR, log_offset BIGINT, log_lines BIGINT, tail_check BLOB, "
