@@ -30,6 +30,7 @@ import threading
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import anyio
 from starlette.applications import Starlette
@@ -133,7 +134,8 @@ class TokenGuard:
         }
         if self._ok(given["query"]) and request.method == "GET":
             rest = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
-            target = request.url.path + ("?" + "&".join(f"{k}={v}" for k, v in rest) if rest else "")
+            path = request.url.path if not request.url.path.startswith("//") else "/"  # never off-site
+            target = path + ("?" + urlencode(rest) if rest else "")
             response: Response = RedirectResponse(target, status_code=303, headers=_security_headers())
             response.set_cookie(cookie_name, given["query"] or "", httponly=True, samesite="strict", path="/")
         elif any(self._ok(v) for v in given.values()):

@@ -27,6 +27,8 @@ REVIEWS_FILE = "reviews.jsonl"
 MAX_NOTE = 4000
 MAX_REVIEWER = 200
 FUTURE_SKEW = timedelta(minutes=5)  # how far ahead of this clock an imported decision time may be
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_CANONICAL_ID = re.compile(r"[a-z_]+:[a-z0-9][a-z0-9._\-]*")
 _CORRECTED_RE = re.compile(r"^\[corrected to ([a-z_:.\-0-9]+)\]")
 
 _lock = threading.Lock()
@@ -195,7 +197,7 @@ def _validate(d: Decision) -> None:
         raise ReviewError(f"reviewer name longer than {MAX_REVIEWER} characters", "shorten it, e.g. to initials")
     if len(d.note) > MAX_NOTE:
         raise ReviewError(f"note longer than {MAX_NOTE} characters")
-    if not re.fullmatch(r"[0-9a-f]{64}", d.evidence_hash or ""):
+    if not _SHA256.fullmatch(d.evidence_hash or ""):
         raise ReviewError("evidence_hash must be a sha256 hex digest")
     if d.decision == "corrected":
         if not d.correction:
@@ -203,7 +205,7 @@ def _validate(d: Decision) -> None:
                               "pick the corrected verdict (or canonical id for a mention)")
         if d.kind == "source_claim" and d.correction not in VERDICTS:
             raise ReviewError(f"unknown verdict {d.correction!r}", f"use one of {', '.join(VERDICTS)}")
-        if d.kind == "mention" and not re.fullmatch(r"[a-z_]+:[a-z0-9][a-z0-9._\-]*", d.correction):
+        if d.kind == "mention" and not _CANONICAL_ID.fullmatch(d.correction):
             raise ReviewError(f"bad canonical id {d.correction!r}", "write it as type:name, e.g. place:banjska")
 
 
