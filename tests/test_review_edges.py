@@ -515,6 +515,17 @@ def test_api_wrong_types_are_400_with_the_field_named(server_factory, settings, 
     assert load_decisions(settings.out_dir) == []
 
 
+def test_api_unpaired_surrogate_is_400_not_500(server_factory, settings):
+    t = build_tables()
+    srv = server_factory()
+    body = json.dumps(_ok_body(source_claim_key(t["source_claims"][0]), note="x")).replace('"x"', '"a\\ud800b"')
+    with httpx.Client(base_url=srv.url) as c:
+        r = c.post("/api/decisions", content=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == 400
+    assert r.json()["error"] == "field 'note' holds an unpaired surrogate (not valid Unicode text)"
+    assert load_decisions(settings.out_dir) == []
+
+
 def test_api_deeply_nested_json_is_400(server_factory, settings):
     srv = server_factory()
     with httpx.Client(base_url=srv.url) as c:

@@ -184,7 +184,25 @@ def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _unicode_ok(text: str | None) -> bool:
+    if text is None or text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:  # a lone surrogate ("\ud800" in JSON) cannot be stored
+        return False
+
+
+def _check_text(**values: str | None) -> None:
+    for name, value in values.items():
+        if not _unicode_ok(value):
+            raise ReviewError(f"field {name!r} holds an unpaired surrogate (not valid Unicode text)")
+
+
 def _validate(d: Decision) -> None:
+    _check_text(case_id=d.case_id, target_id=d.target_id, correction=d.correction, note=d.note,
+                reviewer=d.reviewer)
     if d.kind not in KINDS:
         raise ReviewError(f"unknown review kind {d.kind!r}", f"use one of {', '.join(KINDS)}")
     if d.decision not in DECISIONS:
@@ -221,6 +239,7 @@ def make_decision(*, case_id: str, kind: str, target_id: str, decision: str, evi
     if decision != "corrected":
         correction = None
     reviewer = (reviewer or "").strip()
+    _check_text(case_id=case_id, target_id=target_id, correction=correction, note=note, reviewer=reviewer)
     did = stable_id("review", case_id, kind, target_id, decision, correction, note, reviewer,
                     decided_at, evidence_hash)
     d = Decision(decision_id=did, case_id=case_id, kind=kind, target_id=target_id, decision=decision,
