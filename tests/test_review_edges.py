@@ -157,6 +157,28 @@ def test_bad_log_lines_are_named_and_skipped(server_factory, settings, caplog):
     assert _db_rows(out / "claimcheck.duckdb", "select count(*) from reviews") == [(2,)]
 
 
+def test_run_hooks_go_on_past_bad_log_lines(tmp_path, caplog):
+    """What `run` does with the record: apply it, write the report, update DuckDB."""
+    from extractors.export.exports import publish_review_outputs
+    from tests.review_rows import ARTICLE, CASE_META
+
+    t = build_tables()
+    ok = _decide(tmp_path, t["source_claims"][0], note="held\u2028up")
+    with open(tmp_path / "reviews.jsonl", "ab") as fh:
+        fh.write(b'{"decision_id": "rev-1", "case_id": "' + CASE_ID.encode() + b'"}\n[]\n')
+    caplog.set_level(logging.WARNING, logger="claimcheck.review")
+    t["source_claims"], t["mentions"] = apply_case_reviews(tmp_path, CASE_ID, t["source_claims"], t["mentions"])
+    assert t["source_claims"][0].review_status == "confirmed"
+    out = tmp_path / CASE_ID
+    write_outputs(tmp_path, t)
+    publish_review_outputs((out,), t, CASE_META, ARTICLE, db_path=tmp_path / "claimcheck.duckdb",
+                           reviews_dir=tmp_path)
+    assert "held\\u2028up" in (out / "report.html").read_text(encoding="utf-8")  # escaped inside <script>
+    assert _db_rows(tmp_path / "claimcheck.duckdb", "select decision_id from reviews") == [(ok.decision_id,)]
+    assert "reviews.jsonl line 2: missing field" in caplog.text and "reviews.jsonl line 3: not a JSON object" \
+        in caplog.text
+
+
 def test_cli_export_reports_bad_lines_and_still_exports(tmp_path):
     t = build_tables()
     _decide(tmp_path / "a", t["source_claims"][0])
