@@ -130,16 +130,31 @@ def test_bad_log_lines_are_named_and_skipped(server_factory, settings, caplog):
         json.dumps({**base, "decided_at": "zzzz"}).encode(),                  # 8 bad time
         b"",                                                                  # 9 blank: fine
     ]
+    # 11: far in the future (an import by an older version): kept, with a warning
+    future = {**base, "decision_id": "rev-future", "decided_at": "9999-01-01T00:00:00.000000Z"}
     with open(out / "reviews.jsonl", "wb") as fh:
         fh.write(b"\n".join(lines) + b"\n")
         fh.write(b'{"decision_id": "torn')                                    # 10 torn (a crash)
     caplog.set_level(logging.WARNING, logger="claimcheck.review")
     ds = load_decisions(out)
     assert [d.decision_id for d in ds] == [good.decision_id]
+    assert "incomplete" in caplog.text
+    with open(out / "reviews.jsonl", "ab") as fh:
+        fh.write(b"\n" + json.dumps(future).encode() + b"\n")
+    caplog.clear()
+    ds = load_decisions(out)
+    assert [d.decision_id for d in ds] == [good.decision_id, "rev-future"]
+    assert "reviews.jsonl line 11: decided_at 9999-01-01T00:00:00.000000Z is in the future" in caplog.text
+    assert "; kept" in caplog.text
+    with open(out / "reviews.jsonl", "rb+") as fh:  # the analyst removes it again
+        fh.truncate(len(fh.read()) - len(json.dumps(future)) - 1)
+    caplog.clear()
+    ds = load_decisions(out)
+    assert [d.decision_id for d in ds] == [good.decision_id]
     text = caplog.text
     for n, what in [(2, "not JSON"), (3, "missing field 'reviewer'"), (4, "field 'reviewer' must be a string"),
                     (5, "not a JSON object"), (6, "not UTF-8"), (7, "unknown decision"),
-                    (8, "decided_at"), (10, "incomplete")]:
+                    (8, "decided_at"), (10, "not JSON")]:
         assert f"reviews.jsonl line {n}: " in text and what in text, (n, what, text)
     assert "line 1:" not in text and "line 9:" not in text
     # the page, the API, the run's hook and DuckDB keep working

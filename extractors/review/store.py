@@ -288,17 +288,19 @@ _OPTIONAL = ("correction", "claim_id", "source_id", "mention_id")
 
 @dataclass(frozen=True)
 class LogProblem:
-    """A line of ``reviews.jsonl`` that is not a valid event (skipped)."""
+    """A line of ``reviews.jsonl`` that is not a valid event (skipped), or
+    a valid one worth a warning (kept)."""
 
     path: Path
     line: int
     message: str
+    skipped: bool = True
 
     def __str__(self) -> str:
-        return f"{self.path} line {self.line}: {self.message}; line skipped"
+        return f"{self.path} line {self.line}: {self.message}; " + ("line skipped" if self.skipped else "kept")
 
 
-def decode_event(raw: bytes, *, now: datetime | None = None, _limit: str | None = None) -> Decision:
+def decode_event(raw: bytes) -> Decision:
     """One line of the record as a Decision; ValueError says what is wrong."""
     try:
         text = raw.decode("utf-8")
@@ -323,11 +325,13 @@ def decode_event(raw: bytes, *, now: datetime | None = None, _limit: str | None 
     d = Decision(**{k: obj.get(k) for k in _COLS})
     try:
         _validate(d)
-        limit = _limit or format_time((now or datetime.now(timezone.utc)) + FUTURE_SKEW)
-        if not _CANONICAL_TIME.fullmatch(d.decided_at) or d.decided_at > limit:
-            _checked_time(d.decided_at, now=now)
     except ReviewError as exc:
         raise ValueError(exc.args[0]) from None
+    if not _CANONICAL_TIME.fullmatch(d.decided_at):  # e.g. written by an older version
+        try:
+            parse_time(d.decided_at)
+        except ValueError:
+            raise ValueError(f"decided_at {d.decided_at!r} is not an ISO-8601 time") from None
     return d
 
 
@@ -347,16 +351,22 @@ def parse_chunk(data: bytes, path: Path, first_line: int = 1) -> Chunk:
     tail = parts.pop()  # b"" when data ends with a newline
     decisions: list[tuple[int, Decision]] = []
     problems: list[LogProblem] = []
-    now = datetime.now(timezone.utc)
-    limit = format_time(now + FUTURE_SKEW)
+    limit = format_time(datetime.now(timezone.utc) + FUTURE_SKEW)
     for i, raw in enumerate(parts):
         if not raw.strip():
             continue
         n = first_line + i
         try:
-            decisions.append((n, decode_event(raw, now=now, _limit=limit)))
+            d = decode_event(raw)
         except ValueError as exc:
             problems.append(LogProblem(path, n, str(exc)))
+            continue
+        decisions.append((n, d))
+        # kept: a decision acknowledged once never disappears (the clock may
+        # have been set back since), but it wins until that time comes
+        if time_key(d.decided_at) > limit:
+            problems.append(LogProblem(path, n, f"decided_at {d.decided_at} is in the future, so this decision "
+                                                "wins over any later one until then", skipped=False))
     return Chunk(decisions, problems, len(data) - len(tail), len(parts), tail)
 
 
