@@ -26,6 +26,7 @@ KINDS = ("source_claim", "mention")
 REVIEWS_FILE = "reviews.jsonl"
 MAX_NOTE = 4000
 MAX_REVIEWER = 200
+MAX_CSV_FIELD = 131_072  # characters per cell of an imported CSV
 FUTURE_SKEW = timedelta(minutes=5)  # how far ahead of this clock an imported decision time may be
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _CANONICAL_ID = re.compile(r"[a-z_]+:[a-z0-9][a-z0-9._\-]*")
@@ -689,6 +690,10 @@ def _csv_records(src: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]
                 continue
             if len(cells) != len(header):
                 raise ReviewError(f"{src} line {start}: {len(cells)} cells, the header has {len(header)}")
+            if any(len(c) > MAX_CSV_FIELD for c in cells):
+                # checked here: the csv module's own limit is process-wide and other libraries raise it
+                raise ReviewError(f"{src} line {start}: field larger than {MAX_CSV_FIELD} characters",
+                                  f"a note holds at most {MAX_NOTE} characters; is this a decisions CSV?")
             records.append((start, {h: restore_cell(c) for h, c in zip(header, cells)}))
     except csv.Error as exc:
         raise ReviewError(f"{src} line {end + 1}: {exc}", "is it a CSV written by `claimcheck reviews export`?"
