@@ -175,6 +175,7 @@ def create_app(case_dir: Path | str, settings: Settings | None = None) -> Starle
     db_path = out_dir / "claimcheck.duckdb"
     db_lock = threading.Lock()
     record = DecisionLog(reviews_path(out_dir))
+    record.refresh()  # read the record once at start; each request then reads only what was appended
     max_body = settings.review_max_body
 
     def tables() -> dict[str, list[dict[str, Any]]]:
