@@ -129,12 +129,13 @@ def test_bad_log_lines_are_named_and_skipped(server_factory, settings, caplog):
         json.dumps({**base, "decision": "perhaps"}).encode(),                 # 7 bad value
         json.dumps({**base, "decided_at": "zzzz"}).encode(),                  # 8 bad time
         b"",                                                                  # 9 blank: fine
+        json.dumps({**base, "decided_at": "2026-13-40T00:00:00.000000Z"}).encode(),  # 10 no such day
     ]
-    # 11: far in the future (an import by an older version): kept, with a warning
+    # 12: far in the future (an import by an older version): kept, with a warning
     future = {**base, "decision_id": "rev-future", "decided_at": "9999-01-01T00:00:00.000000Z"}
     with open(out / "reviews.jsonl", "wb") as fh:
         fh.write(b"\n".join(lines) + b"\n")
-        fh.write(b'{"decision_id": "torn')                                    # 10 torn (a crash)
+        fh.write(b'{"decision_id": "torn')                                    # 11 torn (a crash)
     caplog.set_level(logging.WARNING, logger="claimcheck.review")
     ds = load_decisions(out)
     assert [d.decision_id for d in ds] == [good.decision_id]
@@ -144,7 +145,7 @@ def test_bad_log_lines_are_named_and_skipped(server_factory, settings, caplog):
     caplog.clear()
     ds = load_decisions(out)
     assert [d.decision_id for d in ds] == [good.decision_id, "rev-future"]
-    assert "reviews.jsonl line 11: decided_at 9999-01-01T00:00:00.000000Z is in the future" in caplog.text
+    assert "reviews.jsonl line 12: decided_at 9999-01-01T00:00:00.000000Z is in the future" in caplog.text
     assert "; kept" in caplog.text
     with open(out / "reviews.jsonl", "rb+") as fh:  # the analyst removes it again
         fh.truncate(len(fh.read()) - len(json.dumps(future)) - 1)
@@ -154,7 +155,8 @@ def test_bad_log_lines_are_named_and_skipped(server_factory, settings, caplog):
     text = caplog.text
     for n, what in [(2, "not JSON"), (3, "missing field 'reviewer'"), (4, "field 'reviewer' must be a string"),
                     (5, "not a JSON object"), (6, "not UTF-8"), (7, "unknown decision"),
-                    (8, "decided_at"), (10, "not JSON")]:
+                    (8, "decided_at"), (10, "'2026-13-40T00:00:00.000000Z' is not an ISO-8601 time"),
+                    (11, "not JSON")]:
         assert f"reviews.jsonl line {n}: " in text and what in text, (n, what, text)
     assert "line 1:" not in text and "line 9:" not in text
     # the page, the API, the run's hook and DuckDB keep working

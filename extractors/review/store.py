@@ -328,11 +328,10 @@ def decode_event(raw: bytes) -> Decision:
         _validate(d)
     except ReviewError as exc:
         raise ValueError(exc.args[0]) from None
-    if not _CANONICAL_TIME.fullmatch(d.decided_at):  # e.g. written by an older version
-        try:
-            parse_time(d.decided_at)
-        except ValueError:
-            raise ValueError(f"decided_at {d.decided_at!r} is not an ISO-8601 time") from None
+    try:
+        parse_time(d.decided_at)  # canonical, or another ISO-8601 form an older version wrote
+    except ValueError:
+        raise ValueError(f"decided_at {d.decided_at!r} is not an ISO-8601 time") from None
     return d
 
 
