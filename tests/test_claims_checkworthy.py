@@ -45,6 +45,7 @@ CHECKABLE = [
     "The city council approved a budget of 12 million euros in March 2024.",
     "In May 2023, a storm closed the port of Larne for three days.",
     "Carbon monoxide is the most common cause of fatal poisoning in homes.",
+    "The shortfall came from unpaid water bills.",
 ]
 
 NOT_CHECKABLE = [
@@ -63,6 +64,7 @@ NOT_CHECKABLE = [
     ("The coastal road is busier than it has ever been.", "comparison"),
     ("The faster the trains run, the emptier the roads.", "comparison"),
     ("That danger to the harbour is not theoretical.", "nothing specific"),
+    ("Two decades on, the old certainties have faded.", "nothing specific"),
     ("Dunmore was not a failure but a warning.", "reframing"),
     ("The harbour's problem is not just money.", "reframing"),
     ("That feeds into higher European shipping costs and a more tangled market.", "nothing specific"),

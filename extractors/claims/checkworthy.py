@@ -226,9 +226,17 @@ def assess(doc: Any, *, reported: bool = False, explicit: bool = False, in_quest
                        and not (t.ent_type_ == "NORP" and t.dep_ == "amod") for t in kept)
         # a pronoun, or a noun phrase pointing back ("the blueprint", "that
         # risk"); a bare generic noun ("carbon dioxide") names its subject
-        vague = subj.pos_ in ("PRON", "DET") or (subj.pos_ == "NOUN" and any(
-            c.dep_ == "det" and c.lower_ in _lemmas(ck["anaphoric_determiners"]) for c in subj.children) and not any(
-            t.ent_type_ in ENTITY_LABELS or t.pos_ == "PROPN" for t in subj.subtree))
+        det = next((c.lower_ for c in subj.children if c.dep_ == "det"), None)
+        vague = subj.pos_ in ("PRON", "DET") or (subj.pos_ == "NOUN" and det in _lemmas(ck["anaphoric_determiners"])
+                                                 and not any(t.ent_type_ in ENTITY_LABELS or t.pos_ == "PROPN"
+                                                             for t in subj.subtree))
+        # "the X" with an object or complement states something about it
+        # ("the decline came from electricity generation"); only an
+        # intransitive or agentless passive ("the blueprint has been
+        # refined") says nothing checkable by itself
+        if vague and det == "the" and any(c.dep_ in ("dobj", "dative", "attr", "oprd", "prep", "agent", "ccomp", "xcomp")
+                                          and c.i > subj.i for v in core for c in v.children):
+            vague = False
         if not specific and vague:
             return "nothing specific to check (no name, number, date or quote)"
     return None
