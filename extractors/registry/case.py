@@ -150,7 +150,7 @@ def load_case(path: str | Path) -> Case:
     if article is not None and not isinstance(article, str):
         errs.add("[case]", "article", f"must be one path or URL as a string, not {type(article).__name__}"
                  f" {article!r}")
-    elif isinstance(article, str) and article.startswith(("http://", "https://")):
+    elif isinstance(article, str) and "://" in article:
         _check_url(errs, "[case]", "article", article)
     elif isinstance(article, str) and article:
         _check_article_file(errs, root, article)
