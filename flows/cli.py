@@ -87,9 +87,13 @@ class RichReporter:
 
 
 def _start_prefect(settings: Settings):
+    from extractors.preflight import check_writable
     from flows import prefect_env
+    from flows.cli_failures import quiet_expected_failures
 
+    check_writable(settings)  # before Prefect creates its database in the state folder
     prefect_env.configure(settings.state_dir)
+    quiet_expected_failures()
     from flows import run as run_mod  # noqa: WPS433 - imports prefect
 
     return run_mod
@@ -108,8 +112,11 @@ def run(
 ) -> None:
     """Run the whole pipeline on a case: fetch -> parse -> NLP -> claims -> match -> outputs.
 
-    Failed sources become rows with status and error; the exit code is 0
-    unless the case file itself is invalid (exit 2).
+    Failed sources become rows with status and error. Exit codes: 0 run
+    completed (also with failed sources or a busy database); 1 stopped on the
+    way (e.g. disk full); 2 invalid case file or unwritable output/state/store
+    folder; 3 the article itself could not be read; 4 the output folder is
+    held by another run.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -121,13 +128,18 @@ def run(
     run_mod = _start_prefect(settings)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=console, disable=quiet, transient=False)
-    with progress:
+    from extractors.outputlock import output_lock
+    from flows.cli_failures import exit_code, print_outcome
+
+    with output_lock(settings.out_dir, settings.lock_wait), progress:
         run_mod.set_reporter(RichReporter(progress))
         try:
             result = run_mod.run_case_flow(dask)(str(case), None, settings.offline, _overrides(settings))
         finally:
             run_mod.set_reporter(None)
     _print_summary(result)
+    print_outcome(result, console, err_console)
+    raise typer.Exit(code=exit_code(result))
 
 
 def _overrides(settings: Settings) -> dict:
@@ -237,11 +249,19 @@ app.command()(_cli_ops.deploy)
 
 
 def main() -> None:  # console-script entry point
+    from extractors.preflight import expected_failure
+
     try:
         app()
     except KeyboardInterrupt:
         err_console.print("interrupted")
         sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - expected failures become one line, the rest a traceback
+        known = expected_failure(exc)
+        if known is None:
+            raise
+        err_console.print(known[0], markup=False, highlight=False, soft_wrap=True)
+        sys.exit(known[1])
 
 
 if __name__ == "__main__":
