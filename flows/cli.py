@@ -160,9 +160,9 @@ def _print_summary(result) -> None:
     table.add_row("verdicts", ", ".join(f"{k} {v}" for k, v in sorted(result.verdicts.items())) or "none")
     table.add_row("mentions", str(result.counts.get("mentions", 0)))
     table.add_row("relations", str(result.counts.get("relations", 0)))
-    table.add_row("tables", str(result.out_dir))
-    table.add_row("this run", str(result.run_dir))
-    table.add_row("database", str(result.db_path))
+    table.add_row("tables", escape(str(result.out_dir)))
+    table.add_row("this run", escape(str(result.run_dir)))
+    table.add_row("database", escape(str(result.db_path)))
     console.print(table)
     if result.failures:
         console.print(f"[yellow]{len(result.failures)} source(s) unavailable[/] (see documents.csv):")
