@@ -156,6 +156,9 @@ def _overrides(settings: Settings) -> dict:
 def _print_summary(result) -> None:
     table = Table(title=f"claimcheck run {result.run_id}", show_header=False, box=None)
     table.add_row("sources", f"{result.sources_ok} fetched and parsed, {result.sources_failed} failed")
+    from flows.cli_failures import article_cell
+
+    table.add_row("article", escape(article_cell(result)))
     table.add_row("claims", str(result.counts.get("claims", 0)))
     table.add_row("verdicts", ", ".join(f"{k} {v}" for k, v in sorted(result.verdicts.items())) or "none")
     table.add_row("mentions", str(result.counts.get("mentions", 0)))

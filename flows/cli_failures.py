@@ -30,14 +30,20 @@ def quiet_expected_failures() -> None:
             logger.addFilter(_FILTER)
 
 
-def print_outcome(result, console: Console, err_console: Console) -> None:
-    """The article's status and the database line, after the summary table."""
+def article_cell(result) -> str:
+    """The article's status for the summary table."""
     article = getattr(result, "article", None) or {}
     status = article.get("status", "ok")
-    if status == "ok":
-        lang = f" (language {article['language']})" if article.get("language") else ""
-        console.print(f"article: ok{lang}", markup=False, highlight=False)
-    else:
+    lang = f" (language {article['language']})" if article.get("language") else ""
+    return f"{status}{lang}" if status == "ok" else f"{status} (see below)"
+
+
+def print_outcome(result, console: Console, err_console: Console) -> None:
+    """On stderr, after the summary: why the article could not be read,
+    warnings about it, and the database line."""
+    article = getattr(result, "article", None) or {}
+    status = article.get("status", "ok")
+    if status != "ok":
         err_console.print(f"article: {status}: {article.get('error') or ''}; nothing was checked",
                           markup=False, highlight=False, soft_wrap=True)
     for w in article.get("warnings", []):
@@ -51,4 +57,4 @@ def exit_code(result) -> int:
     return EXIT_NO_ARTICLE if article.get("status", "ok") != "ok" else EXIT_OK
 
 
-__all__ = ["DB_BUSY_LINE", "exit_code", "print_outcome", "quiet_expected_failures"]
+__all__ = ["DB_BUSY_LINE", "article_cell", "exit_code", "print_outcome", "quiet_expected_failures"]
