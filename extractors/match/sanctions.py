@@ -223,19 +223,20 @@ def _list_jurisdiction(spec: SourceSpec | None, doc: ParsedDoc) -> set[str]:
 
 
 def _named_programmes(body: str, vocab: dict[str, Any]) -> list[tuple[str, list[str], tuple[int, int]]]:
-    """Programme phrases the claim names *as programmes*: the phrase is a code
-    itself ("GLOMAG") or stands next to a programme word ("Russia sanctions",
-    "the Ukraine-related programme", "under Global Anti-Corruption")."""
-    low = fold_str(body.lower())
+    """Programme phrases the claim names *as programmes*: the phrase is written
+    as a code ("GLOMAG") or stands next to a programme word ("Russia
+    sanctions", "the Ukraine-related programme", "under Global Anti-Corruption"),
+    so that "an ally of Russia" names no programme.  Offsets are in *body*."""
     words = "|".join(re.escape(w) for w in sorted(vocab["programme_words"], key=len, reverse=True))
     out = []
     for phrase, codes in load_cues()["sanctions_programmes"].items():
         if phrase == "list_cues" or not isinstance(codes, list):
             continue
-        for m in re.finditer(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])", low):
-            is_code = any(phrase == c.lower() for c in codes)
-            after = re.match(r"[\s-]+(?:\w+[\s-]+){0,2}?(?:" + words + r")\b", low[m.end():])
-            before = re.search(r"\bunder (?:the |its |their )?$", low[:m.start()])
+        for m in re.finditer(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])", body, re.I):
+            written = m.group(0)
+            is_code = written.isupper() and any(written.lower() == c.lower() for c in codes)
+            after = re.match(r"[\s-]+(?:\w+[\s-]+){0,2}?(?:" + words + r")\b", body[m.end():], re.I)
+            before = re.search(r"\bunder (?:the |its |their )?$", body[:m.start()], re.I)
             if is_code or after or before:
                 out.append((phrase, [c.lower() for c in codes], m.span()))
                 break
@@ -254,7 +255,7 @@ class ClaimFacts:
     negated: bool  # "is not listed", "was delisted"
     dates: list[str]  # ISO dates the claim gives for the listing
     other: list[str]  # words a list cannot state
-    spans: list[tuple[int, int]]  # programme phrases (offsets in the folded body)
+    spans: list[tuple[int, int]]  # programme phrases (offsets in the body)
 
 
 def _claim_facts(nlp: Any, body: str, names: list[str], spec: SourceSpec | None, entry_words: set[str],
