@@ -257,9 +257,12 @@ def execute(case: Case, settings: Settings) -> RunResult:
     for sid, hit in match_reused.items():
         ledger.record("match", sid, hit)
 
+    from extractors.match.sanctions import list_passages
+
     tables = {
         "documents": docs,
-        "passages": [p for doc in parsed.values() for p in doc.passages],
+        # a list's entries are passages only where a claim was matched to them
+        "passages": [p for doc in parsed.values() for p in doc.passages] + list_passages(parsed, source_claims),
         "mentions": mentions,
         "relations": relations,
         "claims": claims,
@@ -284,6 +287,9 @@ def execute(case: Case, settings: Settings) -> RunResult:
         for name, rows in tables.items():
             write_table(out_dir, name, rows)
         load_duckdb(db_path, case.id, out_dir)
+        from extractors.export.lists import load_designations, write_designations
+
+        load_designations(db_path, case.id, write_designations(out_dir, parsed.values()))
         # --- issue 7 (review): report.html + datapackage/ClaimReview/FtM exports
         publish_review_outputs((run_dir, out_dir), tables, case, article_doc.text if article_doc else "",
                                run_id=run_id, db_path=db_path, reviews_dir=settings.out_dir)
