@@ -37,9 +37,9 @@ from extractors.parse.designations import Designations, as_designations
 from extractors.textnorm import fold_str
 
 GAZETTEER_DIR = Path(__file__).resolve().parents[2] / "corpus" / "gazetteer"
-# a word shared by more entries than this is too common to narrow the search
-# ("llc", "company"); the rarer words of the name do the blocking
-BLOCK_CAP = 5000
+# most entries rapidfuzz compares a name with: the entries sharing the name's
+# rarest word, widened by its next rarest words while the block stays this small
+CANDIDATES = 2000
 SPELLING_RATIO = 85  # rapidfuzz ratio for two spellings of one word (>= 5 letters)
 
 __all__ = ["ListIndex", "check_listing", "is_list", "list_index", "list_passages", "mentions_listing"]
@@ -88,6 +88,10 @@ def mentions_listing(view: Any) -> bool:
 # ------------------------------------------------------------------ index
 
 
+def _affixes(word: str) -> tuple[str, ...]:
+    return (word[:4] + "<", ">" + word[-4:]) if len(word) >= 6 else ()
+
+
 @dataclass
 class Hit:
     row: int
@@ -112,6 +116,9 @@ class ListIndex:
         folded_aliases = t.column("aliases_folded").to_pylist()
         self.exact: dict[str, list[tuple[int, int]]] = {}
         self.postings: dict[str, list[int]] = {}
+        # the first and last four letters of each longer word: a misspelt
+        # word ("Radoicik") still shares one with the listed spelling
+        self.affixes: dict[str, list[int]] = {}
         # per entry: its names' folded strings (0 = primary, then aliases)
         self.folded: list[list[str]] = []
         for row, (nf, afs) in enumerate(zip(folded, folded_aliases)):
@@ -127,6 +134,10 @@ class ListIndex:
                     if w not in seen:
                         seen.add(w)
                         self.postings.setdefault(w, []).append(row)
+                    for key in _affixes(w):
+                        if key not in seen:
+                            seen.add(key)
+                            self.affixes.setdefault(key, []).append(row)
 
     def __len__(self) -> int:
         return len(self.primary)
@@ -136,14 +147,31 @@ class ListIndex:
             return self.primary[row], "primary name"
         return self.aliases[row][j - 1], "alias"
 
-    def _candidates(self, toks: list[str]) -> list[int]:
-        posts = sorted((self.postings[w] for w in set(toks) if w in self.postings), key=len)
-        if not posts:
+    def _containing(self, toks: list[str]) -> list[int]:
+        """Entries whose names hold every word of *toks* (postings intersected,
+        rarest first)."""
+        posts = sorted((self.postings.get(w, ()) for w in set(toks)), key=len)
+        if not posts or not posts[0]:
             return []
-        small = [p for p in posts if len(p) <= BLOCK_CAP] or posts[:1]
+        rows = set(posts[0])
+        for p in posts[1:]:
+            rows.intersection_update(p)
+            if not rows:
+                break
+        return sorted(rows)
+
+    def _candidates(self, toks: list[str]) -> list[int]:
+        """The block rapidfuzz searches: entries sharing the claim name's
+        rarest words, up to CANDIDATES entries (a common word such as "llc"
+        or a frequent given name only widens a small block)."""
+        keys = set(toks)
+        posts = sorted([self.postings[w] for w in keys if w in self.postings]
+                       + [self.affixes[k] for w in keys for k in _affixes(w) if k in self.affixes], key=len)
         out: set[int] = set()
-        for p in small:
-            out.update(p)
+        for i, p in enumerate(posts):
+            if i and len(out) + len(p) > CANDIDATES:
+                break
+            out.update(p[:CANDIDATES] if not i else p)
         return sorted(out)
 
     def lookup(self, name: str) -> tuple[list[Hit], tuple[str, int, float] | None]:
@@ -160,16 +188,16 @@ class ListIndex:
         if len(toks) < 2:
             # one word is too little to identify a person or firm by inclusion
             return [], None
-        cands = self._candidates(toks)
         hits: list[Hit] = []
         want = set(toks)
-        for r in cands:
+        for r in self._containing(toks):
             for j, n in enumerate(self.folded[r]):
                 if want <= set(n.split()):
                     hits.append(Hit(r, *self._name(r, j), "all words"))
                     break
         if hits:
             return hits, None
+        cands = self._candidates(toks)
         choices = {(r, j): n for r in cands for j, n in enumerate(self.folded[r]) if n}
         query = " ".join(toks)
         best = process.extract(query, choices, scorer=fuzz.token_sort_ratio, limit=10, score_cutoff=50)

@@ -25,9 +25,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import datetime
+from datetime import date, datetime
+from functools import lru_cache
 
 import pandas as pd
+import pyarrow as pa
 
 from extractors.errors import ParseError
 from extractors.ids import stable_id
@@ -35,11 +37,12 @@ from extractors.model import ParsedDoc, Passage
 from extractors.textnorm import fold_str
 
 from .build import SEPARATOR, clean_block
-from .designations import Designations, as_designations
+from .designations import SCHEMA, Designations, as_designations
 from .encoding import decode_text
 
 OFAC_ID = "ofac-sdn.v2"
 UK_ID = "uk-sanctions.v2"
+_WORDS = re.compile(r"\w+")
 # rows read and designations built per step: memory stays bounded on large lists
 CHUNK_ROWS = 20_000
 
@@ -100,11 +103,25 @@ def _ofac_value(v) -> str | None:
     return None if v in ("", OFAC_NULL) else v
 
 
-def _check_ofac_fields(text: str) -> None:
+def _utf8_stream(data: bytes) -> io.TextIOWrapper:
+    """Lines of UTF-8 *data* read lazily (no second copy of the whole text)."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")
+
+
+def _as_utf8(raw: bytes) -> bytes:
+    """*raw* as UTF-8 bytes without a BOM (decoded and re-encoded only when
+    it is in another encoding)."""
+    text, enc = decode_text(raw)
+    if enc == "utf-8":
+        return raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    return text.encode("utf-8")
+
+
+def _check_ofac_fields(data: bytes) -> None:
     """pandas pads short rows and, on a long first row, shifts every column:
     check the field count of every record first and name the bad lines."""
     counts: dict[int, list[int]] = {}  # field count -> [records, first record]
-    for i, rec in enumerate(csv.reader(io.StringIO(text)), start=1):
+    for i, rec in enumerate(csv.reader(_utf8_stream(data)), start=1):
         if rec:
             seen = counts.setdefault(len(rec), [0, i])
             seen[0] += 1
@@ -134,13 +151,14 @@ def _ofac_identifiers(remarks: str | None) -> list[str]:
 
 
 def _ofac(source_id: str, sha256: str, raw: bytes) -> ParsedDoc:
-    text, _enc = decode_text(raw.rstrip(b"\x1a\r\n \t"))
-    _check_ofac_fields(text)
+    data = _as_utf8(raw.rstrip(b"\x1a\r\n \t"))
+    _check_ofac_fields(data)
     warnings: list[str] = []
     out = _Collector()
     try:
         reader = pd.read_csv(
-            io.StringIO(text),
+            io.BytesIO(data),
+            encoding="utf-8",
             header=None,
             names=OFAC_COLUMNS,
             dtype=str,
@@ -151,24 +169,25 @@ def _ofac(source_id: str, sha256: str, raw: bytes) -> ParsedDoc:
             chunksize=CHUNK_ROWS,
         )
         for chunk in reader:
-            for row in chunk.itertuples(index=False):
-                ent = str(row.ent_num).strip()
-                name = _ofac_value(row.sdn_name)
+            cols = [chunk[c].tolist() for c in ("ent_num", "sdn_name", "sdn_type", "program", "remarks")]
+            for ent, sdn_name, sdn_type, program, remarks in zip(*cols):
+                ent = str(ent).strip()
+                name = _ofac_value(sdn_name)
                 if not ent.isdigit() or not name:
                     warnings.append(f"skipped row with ent_num {ent[:20]!r}: not an SDN record")
                     continue
-                remarks = _ofac_value(row.remarks)
+                remarks = _ofac_value(remarks)
                 aliases: list[str] = []
-                for rx in (_AKA, _AKA_DQ):
-                    for m in rx.finditer(remarks or ""):
+                for rx in (_AKA, _AKA_DQ) if remarks and ".k.a" in remarks else ():
+                    for m in rx.finditer(remarks):
                         a = m.group(2).strip()
                         if a and a not in aliases and a != name:
                             aliases.append(a)
-                programs = [p.strip() for p in (_ofac_value(row.program) or "").split("] [") if p.strip()]
+                programs = [p.strip() for p in (_ofac_value(program) or "").split("] [") if p.strip()]
                 out.add({
                     "name": name,
                     "aliases": aliases,
-                    "type": _ofac_value(row.sdn_type) or "entity",
+                    "type": _ofac_value(sdn_type) or "entity",
                     "programme": "; ".join(programs) or None,
                     "programmes": programs,
                     "listed_on": None,  # the legacy CSV carries no designation date
@@ -200,8 +219,8 @@ _UK_REF = re.compile(r"\(UK Sanctions List Ref\):\s*([A-Z]{2,4}\d{3,6})")
 
 
 def _uk(source_id: str, sha256: str, raw: bytes, layout: str) -> ParsedDoc:
-    text, _enc = decode_text(raw)
-    head = text[:20000].splitlines()[:10]
+    data = _as_utf8(raw)
+    head = data[:20000].decode("utf-8", errors="replace").splitlines()[:10]
     header_idx = next((i for i, ln in enumerate(head) if "Name 6" in ln), None)
     if header_idx is None:
         raise ParseError("UK sanctions CSV: no header row with 'Name 6' in the first 10 lines", hint="the layout has changed; check the file")
@@ -230,32 +249,36 @@ def _uk(source_id: str, sha256: str, raw: bytes, layout: str) -> ParsedDoc:
         warnings.append(f"list banner: {banner.strip(' ,')}")
     # one row per name variant: gather each group's rows (only the columns
     # used) chunk by chunk, then make one designation per group
-    groups: dict[str, list[dict[str, str]]] = {}
+    groups: dict[str, list[tuple]] = {}  # rows as tuples of the columns kept (memory)
+    names: list[str] = []
     blank = 0
     # skip the lines before the header without copying the text
     offset = 0
     for _ in range(header_idx):
-        offset = text.index("\n", offset) + 1
-    buf = io.StringIO(text)
+        offset = data.index(b"\n", offset) + 1
+    buf = io.BytesIO(data)
     buf.seek(offset)
     try:
-        reader = pd.read_csv(buf, header=0, dtype=str, keep_default_na=False, na_filter=False,
+        reader = pd.read_csv(buf, encoding="utf-8", header=0, dtype=str, keep_default_na=False, na_filter=False,
                              skip_blank_lines=True, usecols=lambda c: str(c).strip() in wanted,
                              chunksize=CHUNK_ROWS)
         for chunk in reader:
-            chunk.columns = [str(c).strip() for c in chunk.columns]
-            for r in chunk.to_dict("records"):
-                gid = str(r.get(id_col, "")).strip()
+            names = [str(c).strip() for c in chunk.columns]
+            cols = [chunk[c].tolist() for c in chunk.columns]
+            id_at = names.index(id_col)
+            for values in zip(*cols):
+                gid = str(values[id_at]).strip()
                 if not gid:
                     blank += 1
                     continue
-                groups.setdefault(gid, []).append({k: v.strip() for k, v in r.items() if isinstance(v, str) and v.strip()})
+                groups.setdefault(gid, []).append(tuple(v.strip() if isinstance(v, str) else "" for v in values))
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise ParseError(f"malformed UK sanctions CSV: {str(exc).strip()[:200]}", hint="the file may be damaged") from None
     if blank:
         warnings.append(f"skipped {blank} row(s) without {id_col}")
     out = _Collector()
-    for gid, rows in groups.items():
+    for gid, tuples in groups.items():
+        rows = [{k: v for k, v in zip(names, t) if v} for t in tuples]
         primary = next((r for r in rows if r.get(alias_col, "").lower() in _UK_PRIMARY), rows[0])
         name = _uk_name(primary)
         if not name:
@@ -302,9 +325,19 @@ def _uk_name(r: dict) -> str:
     return surname or " ".join(given)
 
 
+_DMY = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})$")
+
+
+@lru_cache(maxsize=65536)  # a list repeats a few thousand dates
 def _uk_date(v: str) -> str | None:
     v = v.strip()
-    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d-%b-%Y", "%d %B %Y"):
+    m = _DMY.match(v)
+    if m:
+        try:
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1))).isoformat()
+        except ValueError:
+            return None
+    for fmt in ("%Y-%m-%d", "%d-%b-%Y", "%d %B %Y"):
         try:
             return datetime.strptime(v, fmt).date().isoformat()
         except ValueError:
@@ -339,14 +372,15 @@ def render(d: dict) -> str:
 
 
 class _Collector:
-    """Designations added one at a time, kept as Arrow record batches of
-    :data:`CHUNK_ROWS` entries, with each entry's citable sentence placed in
-    the document's canonical text (entries joined by a blank line)."""
+    """Designations added one at a time, kept as columns and turned into an
+    Arrow table every :data:`CHUNK_ROWS` entries, with each entry's citable
+    sentence placed in the document's canonical text (entries joined by a
+    blank line)."""
 
     def __init__(self) -> None:
         self.parts: list[str] = []
         self.batches: list[Designations] = []
-        self.pending: list[dict] = []
+        self.cols: dict[str, list] = {f.name: [] for f in SCHEMA}
         self.length = 0
         self.count = 0
 
@@ -354,7 +388,10 @@ class _Collector:
         return self.count > 0
 
     def add(self, d: dict) -> None:
-        sentence = clean_block(render(d))
+        sentence = render(d)
+        # the full clean-up only where a value may need it (not plain ASCII);
+        # the dash the sentence puts in is plain text
+        sentence = clean_block(sentence) if not sentence.replace("—", "").isascii() else " ".join(sentence.split())
         if self.parts:
             self.parts.append(SEPARATOR)
             self.length += len(SEPARATOR)
@@ -366,14 +403,15 @@ class _Collector:
         d["char_end"] = self.length
         d["name_folded"] = fold_name(d["name"])
         d["aliases_folded"] = [fold_name(a) for a in d.get("aliases") or []]
-        self.pending.append(d)
-        if len(self.pending) >= CHUNK_ROWS:
+        for k, col in self.cols.items():
+            col.append(d.get(k))
+        if len(self.cols["entry"]) >= CHUNK_ROWS:
             self._flush()
 
     def _flush(self) -> None:
-        if self.pending:
-            self.batches.append(Designations.from_records(self.pending))
-            self.pending = []
+        if self.cols["entry"]:
+            self.batches.append(Designations(pa.Table.from_pydict(self.cols, schema=SCHEMA)))
+            self.cols = {f.name: [] for f in SCHEMA}
 
     def doc(self, source_id, sha256, parser, warnings, title) -> ParsedDoc:
         self._flush()
@@ -394,7 +432,8 @@ class _Collector:
 def fold_name(name: str) -> str:
     """A name folded for look-up: diacritics and case removed, punctuation
     dropped, words kept in order ("RADOIČIĆ, Milan" -> "radoicic milan")."""
-    return " ".join(re.findall(r"\w+", fold_str(name or "")))
+    name = name or ""
+    return " ".join(_WORDS.findall(name.lower() if name.isascii() else fold_str(name)))
 
 
 def designation_passage(doc: ParsedDoc, d: dict) -> Passage:
