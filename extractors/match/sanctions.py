@@ -281,14 +281,17 @@ class ClaimFacts:
     """What a claim says, sorted into listing facts and the rest."""
 
     negated: bool  # "is not listed", "was delisted"
-    dates: list[str]  # ISO dates the claim gives for the listing
+    dates: list[str]  # dates the claim gives for the listing
+    births: list[str]  # dates of birth the claim gives
+    numbers: list[str]  # figures of four or more digits outside dates (passport, id, registration numbers)
+    id_words: list[str]  # identifier words the claim uses ("passport", "registration")
     other: list[str]  # words a list cannot state
     spans: list[tuple[int, int]]  # programme phrases (offsets in the body)
 
 
 def _claim_facts(nlp: Any, body: str, names: list[str], spec: SourceSpec | None, entry_words: set[str],
                  programmes: list, vocab: dict[str, Any]) -> ClaimFacts:
-    listing, removal = vocab["listing"], vocab["removal"]
+    listing, removal = vocab["listing"] | vocab["identifiers"], vocab["removal"]
     name_words = {w for n in names for w in name_tokens(n)}
     own = set(name_tokens(" ".join([spec.title, spec.publisher, *spec.cited_as]))) if spec else set()
     juris = {w for js in load_cues().get("sanctions_jurisdictions", {}).values() for c in js["claim"] for w in name_tokens(c)}
@@ -297,7 +300,7 @@ def _claim_facts(nlp: Any, body: str, names: list[str], spec: SourceSpec | None,
     prog_spans = [span for _p, _c, span in programmes]
     doc = nlp(body) if nlp is not None else None
     if doc is None:
-        return ClaimFacts(False, [], [], prog_spans)
+        return ClaimFacts(False, [], [], [], [], [], prog_spans)
 
     def is_listing(tok) -> bool:
         return tok.lemma_.lower() in listing or tok.lower_ in listing or fold_str(tok.lower_) in cue_words
@@ -312,20 +315,22 @@ def _claim_facts(nlp: Any, body: str, names: list[str], spec: SourceSpec | None,
             if any(is_listing(t) for t in near):
                 negated = True
     dates: list[str] = []
+    births: list[str] = []
     date_tokens: set[int] = set()
     for ent in doc.ents:
         if ent.label_ != "DATE":
             continue
-        anc, hops, about_listing = ent.root.head, 0, False
-        while hops < 4:
-            if is_listing(anc):
-                about_listing = True
-                break
+        anc, hops, about = ent.root.head, 0, None
+        while hops < 4 and about is None:
+            if anc.lemma_.lower() in vocab["birth"] or anc.lower_ in vocab["birth"]:
+                about = births
+            elif is_listing(anc) and anc.lemma_.lower() not in vocab["identifiers"]:
+                about = dates
             if anc.head is anc:
                 break
             anc, hops = anc.head, hops + 1
-        if about_listing:
-            dates.append(ent.text)
+        if about is not None:
+            about.append(ent.text)
             date_tokens.update(range(ent.start, ent.end))
     other = []
     for tok in doc:
@@ -342,7 +347,9 @@ def _claim_facts(nlp: Any, body: str, names: list[str], spec: SourceSpec | None,
         if tok.ent_type_ in ("GPE", "NORP") and all(w in juris for w in words):
             continue
         other.append(tok.text)
-    return ClaimFacts(negated, dates, list(dict.fromkeys(other)), prog_spans)
+    numbers = [t.text for t in doc if t.i not in date_tokens and sum(c.isdigit() for c in t.text) >= 4]
+    id_words = [t.lower_ for t in doc if t.lemma_.lower() in vocab["identifiers"] and t.lemma_.lower() not in vocab["birth"]]
+    return ClaimFacts(negated, dates, births, numbers, id_words, list(dict.fromkeys(other)), prog_spans)
 
 
 def _date_check(claim_dates: list[str], listed_on: str | None) -> tuple[str, str] | None:
@@ -360,6 +367,43 @@ def _date_check(claim_dates: list[str], listed_on: str | None) -> tuple[str, str
         if listed_on.startswith(d.iso[: {"year": 4, "month": 7, "day": 10}[d.precision]]):
             return "match", f"designation date {listed_on} matches '{claim_dates[0]}'"
     return "mismatch", f"date differs: listed on {listed_on}, claim says '{', '.join(claim_dates)}'"
+
+
+def _birth_check(births: list[str], identifiers: list[str]) -> tuple[str, str] | None:
+    """Dates of birth in the claim against the entry's DOB identifiers."""
+    if not births:
+        return None
+    from extractors.claims.quantities import dates_agree, find_dates
+
+    claimed = [d for text in births for d in find_dates(text)]
+    listed = [(x, d) for x in identifiers if x.lower().startswith(("dob", "date of birth")) for d in find_dates(x)]
+    if not claimed:
+        return None
+    if not listed:
+        return "absent", f"the entry gives no date of birth (claim says {', '.join(births)})"
+    for c in claimed:
+        for text, d in listed:
+            if dates_agree(c, d):
+                return "match", f"date of birth matches '{text}'"
+    return "mismatch", f"date of birth differs: listed {'; '.join(t for t, _ in listed)}, claim says '{', '.join(births)}'"
+
+
+def _identifier_checks(facts: ClaimFacts, identifiers: list[str]) -> list[tuple[str, str]]:
+    """Figures of the claim (passport, id, registration numbers) against the
+    entry's identifiers: found, or differing from an identifier of the kind
+    the claim names."""
+    out = []
+    flat = [(x, re.sub(r"\W", "", x.lower())) for x in identifiers]
+    for num in facts.numbers:
+        key = re.sub(r"\W", "", num.lower())
+        found = next((x for x, f in flat if key and key in f), None)
+        if found:
+            out.append(("match", f"identifier '{found}' matches {num}"))
+            continue
+        kinds = [x for x in identifiers if any(w in x.lower() for w in facts.id_words)]
+        if kinds:
+            out.append(("mismatch", f"identifier differs: listed {'; '.join(kinds)}, claim says {num}"))
+    return out
 
 
 def _claim_names(view: Any, spec: SourceSpec | None, gazetteer: Any) -> list[str]:
@@ -443,9 +487,21 @@ def check_listing(claim: Claim, view: Any, spec: SourceSpec | None, doc: ParsedD
                 bad.append(f"programme differs: listed under {', '.join(progs) or 'no programme'}, claim says '{phrase}'")
         else:
             good.append(f"listed under {', '.join(progs) or 'no programme named'}; the claim names no programme")
-        dc = _date_check(facts.dates, d.get("listed_on"))
-        if dc is not None:
-            (good if dc[0] == "match" else bad if dc[0] == "mismatch" else open_).append(dc[1])
+        checks = [_date_check(facts.dates, d.get("listed_on")), _birth_check(facts.births, d["identifiers"]),
+                  *_identifier_checks(facts, d["identifiers"])]
+        for other_name in names:
+            if other_name == person or set(name_tokens(other_name)) <= set(name_tokens(person)):
+                continue
+            more, _near = index.lookup(other_name)
+            if any(h.row == hit.row for h in more):
+                checks.append(("match", f"'{other_name}' is a name of the same entry"))
+            elif more:
+                checks.append(("match", f"{other_name} listed too (entry {index.designations[more[0].row]['list_id']})"))
+            else:
+                checks.append(("absent", f"no entry for {other_name}"))
+        for dc in checks:
+            if dc is not None:
+                (good if dc[0] == "match" else bad if dc[0] == "mismatch" else open_).append(dc[1])
         if facts.other:
             open_.append("a list states listing facts only; not stated by the entry: " + ", ".join(f"'{w}'" for w in facts.other[:8]))
         if bad:
