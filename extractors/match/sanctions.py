@@ -28,6 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
 from extractors.claims.cues import load_cues
@@ -100,62 +104,96 @@ class Hit:
     how: str  # "exact" | "all words" | "spelling variant"
 
 
+class _Postings:
+    """Blocking key -> the entries whose names carry it, built column-wise:
+    (key, entry) pairs sorted once, each key pointing at its slice."""
+
+    def __init__(self, keys: pa.Array, rows: np.ndarray):
+        if len(keys) == 0:
+            self.slices: dict[str, tuple[int, int]] = {}
+            self.rows = np.zeros(0, dtype=np.int64)
+            return
+        codes, uniques = pd.factorize(keys.to_numpy(zero_copy_only=False), sort=False)
+        pairs = np.sort(codes.astype(np.int64) * (int(rows.max()) + 1) + rows)
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]  # sorted, deduplicated
+        n = int(rows.max()) + 1
+        code_sorted, self.rows = pairs // n, pairs % n
+        starts = np.searchsorted(code_sorted, np.arange(len(uniques)), side="left")
+        ends = np.searchsorted(code_sorted, np.arange(len(uniques)), side="right")
+        self.slices = dict(zip(uniques.tolist(), zip(starts.tolist(), ends.tolist())))
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.slices
+
+    def get(self, key: str, default=()):
+        se = self.slices.get(key)
+        return default if se is None else self.rows[se[0]:se[1]]
+
+    def __getitem__(self, key: str):
+        se = self.slices[key]
+        return self.rows[se[0]:se[1]]
+
+
 class ListIndex:
     """Look-up structures over one list's designations, built once per list.
 
     ``exact`` maps the sorted folded words of every name and alias to its
-    entries; ``postings`` maps each folded word to the entries whose names
-    contain it (the blocks rapidfuzz searches)."""
+    entries; ``postings`` maps each folded word, ``affixes`` the first and
+    last four letters of each longer word ("Radoicik" still shares one with
+    "Radoicic"), to the entries whose names hold it: the blocks rapidfuzz
+    searches.  Words and affixes are computed column-wise with pyarrow."""
 
     def __init__(self, designations: Designations):
         self.designations = designations
         t = designations.table
-        self.primary = t.column("name").to_pylist()
-        self.aliases = t.column("aliases").to_pylist()
+        self._names = t.column("name")
+        self._aliases = t.column("aliases")
         folded = t.column("name_folded").to_pylist()
         folded_aliases = t.column("aliases_folded").to_pylist()
-        self.exact: dict[str, list[tuple[int, int]]] = {}
-        self.postings: dict[str, list[int]] = {}
-        # the first and last four letters of each longer word: a misspelt
-        # word ("Radoicik") still shares one with the listed spelling
-        self.affixes: dict[str, list[int]] = {}
         # per entry: its names' folded strings (0 = primary, then aliases)
-        self.folded: list[list[str]] = []
-        for row, (nf, afs) in enumerate(zip(folded, folded_aliases)):
-            names = [nf or "", *(afs or [])]
-            self.folded.append(names)
-            seen: set[str] = set()
+        self.folded: list[list[str]] = [[nf or "", *(afs or [])] for nf, afs in zip(folded, folded_aliases)]
+        self.exact: dict[str, list[tuple[int, int]]] = {}
+        for row, names in enumerate(self.folded):
             for j, n in enumerate(names):
-                toks = [w for w in n.split() if len(w) > 1]
-                if not toks:
-                    continue
-                self.exact.setdefault(" ".join(sorted(set(toks))), []).append((row, j))
-                for w in toks:
-                    if w not in seen:
-                        seen.add(w)
-                        self.postings.setdefault(w, []).append(row)
-                    for key in _affixes(w):
-                        if key not in seen:
-                            seen.add(key)
-                            self.affixes.setdefault(key, []).append(row)
+                toks = {w for w in n.split() if len(w) > 1}
+                if toks:
+                    self.exact.setdefault(" ".join(sorted(toks)), []).append((row, j))
+        # every (word, entry) pair, then the affixes of the longer words
+        n_rows = t.num_rows
+        prim = pc.fill_null(t.column("name_folded").combine_chunks(), "")
+        ali = t.column("aliases_folded").combine_chunks()
+        names = pa.concat_arrays([prim.cast(pa.string()), pc.fill_null(pc.list_flatten(ali), "").cast(pa.string())])
+        owner = np.concatenate([np.arange(n_rows, dtype=np.int64),
+                                np.asarray(pc.list_parent_indices(ali), dtype=np.int64)])
+        split = pc.split_pattern(names, " ")
+        words = pc.list_flatten(split)
+        word_rows = owner[np.asarray(pc.list_parent_indices(split), dtype=np.int64)]
+        keep = np.asarray(pc.greater(pc.utf8_length(words), 1), dtype=bool) if len(words) else np.zeros(0, bool)
+        words, word_rows = words.filter(pa.array(keep)), word_rows[keep]
+        self.postings = _Postings(words, word_rows)
+        long_ = np.asarray(pc.greater_equal(pc.utf8_length(words), 6), dtype=bool) if len(words) else np.zeros(0, bool)
+        lw, lr = words.filter(pa.array(long_)), word_rows[long_]
+        heads = pc.binary_join_element_wise(pc.utf8_slice_codeunits(lw, 0, 4), "<", "")
+        tails = pc.binary_join_element_wise(">", pc.utf8_slice_codeunits(lw, -4), "")
+        self.affixes = _Postings(pa.concat_arrays([heads, tails]), np.concatenate([lr, lr]))
 
     def __len__(self) -> int:
-        return len(self.primary)
+        return len(self.folded)
 
     def _name(self, row: int, j: int) -> tuple[str, str]:
         if j == 0:
-            return self.primary[row], "primary name"
-        return self.aliases[row][j - 1], "alias"
+            return self._names[row].as_py(), "primary name"
+        return self._aliases[row].as_py()[j - 1], "alias"
 
     def _containing(self, toks: list[str]) -> list[int]:
         """Entries whose names hold every word of *toks* (postings intersected,
         rarest first)."""
         posts = sorted((self.postings.get(w, ()) for w in set(toks)), key=len)
-        if not posts or not posts[0]:
+        if not posts or not len(posts[0]):
             return []
-        rows = set(posts[0])
+        rows = set(posts[0].tolist())
         for p in posts[1:]:
-            rows.intersection_update(p)
+            rows.intersection_update(p.tolist())
             if not rows:
                 break
         return sorted(rows)
@@ -171,7 +209,7 @@ class ListIndex:
         for i, p in enumerate(posts):
             if i and len(out) + len(p) > CANDIDATES:
                 break
-            out.update(p[:CANDIDATES] if not i else p)
+            out.update((p[:CANDIDATES] if not i else p).tolist())
         return sorted(out)
 
     def lookup(self, name: str) -> tuple[list[Hit], tuple[str, int, float] | None]:
