@@ -65,6 +65,10 @@ def test_lookup_with_diacritics_and_alias(big_uk, big_ofac):
     assert hits and hits[0].how == "spelling variant"
     hits, closest = oidx.lookup("Thirteenth Star Trading GmbH")
     assert hits == [] and closest[0] == "TWELFTH STAR TRADING GMBH"
+    # a firm may be written without its legal form, not without a word of its name
+    legal = {"gmbh", "llc"}
+    assert oidx.lookup("Twelfth Star Trading", legal)[0]
+    assert oidx.lookup("Star Trading GmbH", legal)[0] == []
 
 
 def test_designations_round_trip_through_the_parse_cache(tmp_path, big_uk):

@@ -146,6 +146,7 @@ class ListIndex:
     def __init__(self, designations: Designations):
         self.designations = designations
         t = designations.table
+        self.types = t.column("type").to_pylist()
         self._names = t.column("name")
         self._aliases = t.column("aliases")
         folded = t.column("name_folded").to_pylist()
@@ -212,10 +213,20 @@ class ListIndex:
             out.update((p[:CANDIDATES] if not i else p).tolist())
         return sorted(out)
 
-    def lookup(self, name: str) -> tuple[list[Hit], tuple[str, int, float] | None]:
+    def _whole(self, row: int, listed: list[str], toks: list[str], legal: set[str], fuzzy: bool) -> bool:
+        """A person may be named without a middle name; a firm or vessel must
+        be named with every word of its listed name but its legal form."""
+        if self.types[row] == "individual":
+            return True
+        need = [w for w in listed if w not in legal]
+        return all(w in toks or (fuzzy and len(w) >= 5 and any(fuzz.ratio(w, p) >= SPELLING_RATIO for p in toks))
+                   for w in need)
+
+    def lookup(self, name: str, legal: set[str] | frozenset = frozenset()) -> tuple[list[Hit], tuple[str, int, float] | None]:
         """(hits, closest) for a name as a claim writes it.  *closest* is the
         most similar listed name among the candidates ``(name, row, score)``,
-        reported when nothing matches."""
+        reported when nothing matches.  *legal*: legal-form words a firm's
+        name may omit."""
         toks = name_tokens(name)
         if not toks:
             return [], None
@@ -230,7 +241,7 @@ class ListIndex:
         want = set(toks)
         for r in self._containing(toks):
             for j, n in enumerate(self.folded[r]):
-                if want <= set(n.split()):
+                if want <= set(n.split()) and self._whole(r, n.split(), toks, legal, False):
                     hits.append(Hit(r, *self._name(r, j), "all words"))
                     break
         if hits:
@@ -241,7 +252,8 @@ class ListIndex:
         best = process.extract(query, choices, scorer=fuzz.token_sort_ratio, limit=10, score_cutoff=50)
         for _n, score, (r, j) in best:
             ntoks = choices[(r, j)].split()
-            if all(p in ntoks or (len(p) >= 5 and any(fuzz.ratio(p, w) >= SPELLING_RATIO for w in ntoks)) for p in toks):
+            if all(p in ntoks or (len(p) >= 5 and any(fuzz.ratio(p, w) >= SPELLING_RATIO for w in ntoks)) for p in toks) \
+                    and self._whole(r, ntoks, toks, legal, True):
                 hits.append(Hit(r, *self._name(r, j), "spelling variant"))
         if hits:
             return hits, None
@@ -478,6 +490,8 @@ def check_listing(claim: Claim, view: Any, spec: SourceSpec | None, doc: ParsedD
     """The verdict of a list on a claim, or None when the claim names nobody."""
     from extractors.parse.sanctions import designation_passage
 
+    if not doc.designations:  # a list published as prose is read as prose
+        return None
     names = _claim_names(view, spec, gazetteer)
     if not names:
         return None
@@ -494,7 +508,7 @@ def check_listing(claim: Claim, view: Any, spec: SourceSpec | None, doc: ParsedD
     for person in names:
         hit: Hit | None = None
         for variant in _variants(person, gazetteer):
-            hits, near = index.lookup(variant)
+            hits, near = index.lookup(variant, vocab["legal_forms"])
             if hits:
                 hit = hits[0]
                 how = f"{hit.kind} '{hit.name}'" + ("" if hit.how == "exact" else f" ({hit.how})")
@@ -530,7 +544,7 @@ def check_listing(claim: Claim, view: Any, spec: SourceSpec | None, doc: ParsedD
         for other_name in names:
             if other_name == person or set(name_tokens(other_name)) <= set(name_tokens(person)):
                 continue
-            more, _near = index.lookup(other_name)
+            more, _near = index.lookup(other_name, vocab["legal_forms"])
             if any(h.row == hit.row for h in more):
                 checks.append(("match", f"'{other_name}' is a name of the same entry"))
             elif more:
