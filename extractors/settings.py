@@ -61,6 +61,9 @@ class Settings:
     allowed_networks: str = ""  # comma-separated CIDRs reachable even when private, e.g. "10.8.0.0/16"
     allow_paths_outside_case: bool = False
     offline: bool = False
+    # --- review app
+    review_token: str = ""  # access token required on every request when set; "auto" = random
+    review_max_body: int = 64 * 1024  # bytes; larger request bodies are answered 413
     # --- parsing
     parse_timeout: float = 120.0
     parse_memory_mb: int = 2048
