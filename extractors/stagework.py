@@ -89,6 +89,8 @@ def analyse_document(parsed: ParsedDoc, settings: Settings, versions: Versions
         from extractors.nlp import analyse
         from extractors.nlp.pipeline import build_nlp
 
+        if not parsed.passages:  # a sanctions list: structured data, nothing for the NLP pipeline
+            return [], []
         nlp = build_nlp(settings.model, settings.gazetteer_dir)
         deadline = time.monotonic() + settings.nlp_timeout
         mentions, relations = analyse(nlp, parsed.passages, batch_size=settings.nlp_batch_size,
