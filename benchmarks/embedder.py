@@ -2,8 +2,9 @@
 
     uv run python benchmarks/embedder.py [CLIMATE_FEVER_JSONL]
 
-Loads the bundled static model (extractors/match/models/minilm-l6-static) in
-this process with the hub switched off, then prints: import and load time,
+For each bundled model (the static one, extractors/match/models/minilm-l6-static,
+and the contextual int8 ONNX one, .../minilm-l6-onnx), loaded in this process
+with the hub switched off, prints: import and load time,
 sentences per second on this machine, the AUC of cosine similarity on the
 project's sentence pairs (paraphrase vs other statement, against word overlap),
 and, when CLIMATE-FEVER's development file is found (argument, or
@@ -29,11 +30,7 @@ import numpy as np  # noqa: E402
 def main() -> None:
     t = time.perf_counter()
     from extractors.match import embed
-    import_s = time.perf_counter() - t
-    t = time.perf_counter()
-    emb = embed.load_embedder()
-    load_s = time.perf_counter() - t
-    print(f"embedder {embed.EMBEDDER_VERSION}: import {import_s:.2f}s, load {load_s:.2f}s, dim {emb.dim}")
+    print(f"import extractors.match.embed: {time.perf_counter() - t:.2f}s")
 
     from distil_embedder import auc, load_climate_fever, load_pairs, overlap
 
@@ -45,24 +42,27 @@ def main() -> None:
     if cf.is_file():
         sets["climate-fever relevance"] = load_climate_fever(cf)
 
-    for name, rows in sets.items():
-        labels = np.array([r[0] for r in rows])
-        a = [r[1] for r in rows]
-        b = [r[2] for r in rows]
+    for kind in ("static", "contextual"):
         t = time.perf_counter()
-        va, vb = emb.encode(a), emb.encode(b)
-        took = time.perf_counter() - t
-        s = (va * vb).sum(1)
-        o = np.array([overlap(x, y) for x, y in zip(a, b)])
-        print(f"[{name}] {len(rows)} pairs: embedder AUC {auc(list(s[labels == 1]), list(s[labels == 0])):.3f}, "
-              f"word overlap AUC {auc(list(o[labels == 1]), list(o[labels == 0])):.3f}; "
-              f"{2 * len(rows) / took:,.0f} sentences/s (batch encode)")
-
-    texts = [r[1] for r in pairs] * 20
-    t = time.perf_counter()
-    for x in texts:
-        emb.encode([x])
-    print(f"one sentence a call: {len(texts) / (time.perf_counter() - t):,.0f} sentences/s")
+        emb = embed.load_embedder(kind)
+        print(f"{kind} embedder {emb.version}: load {time.perf_counter() - t:.2f}s, dim {emb.dim}")
+        for name, rows in sets.items():
+            labels = np.array([r[0] for r in rows])
+            a = [r[1] for r in rows]
+            b = [r[2] for r in rows]
+            t = time.perf_counter()
+            va, vb = emb.encode(a), emb.encode(b)
+            took = time.perf_counter() - t
+            s = (va * vb).sum(1)
+            o = np.array([overlap(x, y) for x, y in zip(a, b)])
+            print(f"  [{name}] {len(rows)} pairs: AUC {auc(list(s[labels == 1]), list(s[labels == 0])):.3f} "
+                  f"(word overlap {auc(list(o[labels == 1]), list(o[labels == 0])):.3f}); "
+                  f"{2 * len(rows) / took:,.0f} sentences/s")
+        texts = [r[1] for r in pairs] * 5
+        t = time.perf_counter()
+        for x in texts:
+            emb.encode([x])
+        print(f"  one sentence a call: {len(texts) / (time.perf_counter() - t):,.0f} sentences/s")
 
 
 if __name__ == "__main__":
