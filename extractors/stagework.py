@@ -79,6 +79,10 @@ def lookup_nlp(parsed: ParsedDoc, settings: Settings, versions: Versions
 def analyse_document(parsed: ParsedDoc, settings: Settings, versions: Versions
                      ) -> tuple[list[Mention], list[Relation], bool]:
     """Mentions and relations of one parsed document: ``(mentions, relations, reused)``."""
+    import time
+
+    from extractors.nlp import NlpTimeLimit
+
     key = _nlp_doc_key(parsed, versions)
 
     def compute():
@@ -86,11 +90,27 @@ def analyse_document(parsed: ParsedDoc, settings: Settings, versions: Versions
         from extractors.nlp.pipeline import build_nlp
 
         nlp = build_nlp(settings.model, settings.gazetteer_dir)
-        mentions, relations = analyse(nlp, parsed.passages, batch_size=settings.nlp_batch_size)
+        deadline = time.monotonic() + settings.nlp_timeout
+        mentions, relations = analyse(nlp, parsed.passages, batch_size=settings.nlp_batch_size,
+                                      deadline=deadline)
         return list(mentions), list(relations)
 
-    (mentions, relations), reused = cached(ResultCache.for_settings(settings), "nlp", key, compute)
+    try:
+        (mentions, relations), reused = cached(ResultCache.for_settings(settings), "nlp", key, compute)
+    except NlpTimeLimit as stop:  # partial results, not cached: the next run tries again
+        note = (f"NLP stopped after nlp_timeout={settings.nlp_timeout:g} s at piece {stop.done + 1} of"
+                f" {stop.total}; mentions and relations of this document are incomplete"
+                " (raise CLAIMCHECK_NLP_TIMEOUT for long documents)")
+        return PartialList(stop.mentions, note), list(stop.relations), False
     return mentions, relations, reused
+
+
+class PartialList(list):
+    """A result list that says why it is incomplete (``note``); pickles with it."""
+
+    def __init__(self, items=(), note: str = ""):
+        super().__init__(items)
+        self.note = note
 
 
 def _case_inputs(case: Case) -> dict[str, Any]:

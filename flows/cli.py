@@ -11,6 +11,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from extractors.errors import RegistryError
@@ -55,7 +56,7 @@ def _load_case(case: Path):
     try:
         return load_case(case)
     except RegistryError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}")
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}")
         raise typer.Exit(code=2) from exc
 
 
@@ -86,9 +87,13 @@ class RichReporter:
 
 
 def _start_prefect(settings: Settings):
+    from extractors.preflight import check_writable
     from flows import prefect_env
+    from flows.cli_failures import quiet_expected_failures
 
+    check_writable(settings)  # before Prefect creates its database in the state folder
     prefect_env.configure(settings.state_dir)
+    quiet_expected_failures()
     from flows import run as run_mod  # noqa: WPS433 - imports prefect
 
     return run_mod
@@ -107,8 +112,11 @@ def run(
 ) -> None:
     """Run the whole pipeline on a case: fetch -> parse -> NLP -> claims -> match -> outputs.
 
-    Failed sources become rows with status and error; the exit code is 0
-    unless the case file itself is invalid (exit 2).
+    Failed sources become rows with status and error. Exit codes: 0 run
+    completed (also with failed sources or a busy database); 1 stopped on the
+    way (e.g. disk full); 2 invalid case file or unwritable output/state/store
+    folder; 3 the article itself could not be read; 4 the output folder is
+    held by another run.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -120,13 +128,18 @@ def run(
     run_mod = _start_prefect(settings)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=console, disable=quiet, transient=False)
-    with progress:
+    from extractors.outputlock import output_lock
+    from flows.cli_failures import exit_code, print_outcome
+
+    with output_lock(settings.out_dir, settings.lock_wait), progress:
         run_mod.set_reporter(RichReporter(progress))
         try:
             result = run_mod.run_case_flow(dask)(str(case), None, settings.offline, _overrides(settings))
         finally:
             run_mod.set_reporter(None)
     _print_summary(result)
+    print_outcome(result, console, err_console)
+    raise typer.Exit(code=exit_code(result))
 
 
 def _overrides(settings: Settings) -> dict:
@@ -143,18 +156,28 @@ def _overrides(settings: Settings) -> dict:
 def _print_summary(result) -> None:
     table = Table(title=f"claimcheck run {result.run_id}", show_header=False, box=None)
     table.add_row("sources", f"{result.sources_ok} fetched and parsed, {result.sources_failed} failed")
+    from flows.cli_failures import article_cell
+
+    table.add_row("article", escape(article_cell(result)))
     table.add_row("claims", str(result.counts.get("claims", 0)))
     table.add_row("verdicts", ", ".join(f"{k} {v}" for k, v in sorted(result.verdicts.items())) or "none")
     table.add_row("mentions", str(result.counts.get("mentions", 0)))
     table.add_row("relations", str(result.counts.get("relations", 0)))
-    table.add_row("tables", str(result.out_dir))
-    table.add_row("this run", str(result.run_dir))
-    table.add_row("database", str(result.db_path))
+    table.add_row("tables", escape(str(result.out_dir)))
+    table.add_row("this run", escape(str(result.run_dir)))
+    table.add_row("database", escape(str(result.db_path)))
     console.print(table)
     if result.failures:
         console.print(f"[yellow]{len(result.failures)} source(s) unavailable[/] (see documents.csv):")
         for sid, err in result.failures[:50]:
             console.print(f"  {sid}: {err}", no_wrap=True, overflow="ellipsis", markup=False)
+    if result.failures and not result.sources_ok:
+        console.print(NO_SOURCE_HINT, markup=False, soft_wrap=True)
+
+
+NO_SOURCE_HINT = ("no source could be read. Next: `make demo` (or `claimcheck run --case corpus/cases/demo`) "
+                  "shows a working run on bundled local documents; `claimcheck run --offline` reuses the "
+                  "copies stored by an earlier `claimcheck fetch` with network.")
 
 
 @app.command()
@@ -236,11 +259,19 @@ app.command()(_cli_ops.deploy)
 
 
 def main() -> None:  # console-script entry point
+    from extractors.preflight import expected_failure
+
     try:
         app()
     except KeyboardInterrupt:
         err_console.print("interrupted")
         sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - expected failures become one line, the rest a traceback
+        known = expected_failure(exc)
+        if known is None:
+            raise
+        err_console.print(known[0], markup=False, highlight=False, soft_wrap=True)
+        sys.exit(known[1])
 
 
 if __name__ == "__main__":
