@@ -280,6 +280,54 @@ def test_latest_wins_by_parsed_time_for_older_log_lines(tmp_path):
     assert _db_rows(tmp_path / "claimcheck.duckdb", "select decision_id from reviews_latest") == [(a.decision_id,)]
 
 
+_IMPORT_CHILD = """
+import sys
+from pathlib import Path
+from extractors.review import import_csv
+print("ready", flush=True)
+sys.stdin.readline()
+print(*import_csv(Path(sys.argv[1]), Path(sys.argv[2])), flush=True)
+"""
+
+
+def test_two_imports_at_once_record_each_event_once(tmp_path):
+    """Both processes wait on the record's lock, then both go: each event
+    is appended by one of them only (the check is made under the lock)."""
+    import fcntl
+
+    t = build_tables()
+    src = tmp_path / "src"
+    for i in range(300):
+        _decide(src, t["source_claims"][i % len(t["source_claims"])], note=f"note {i}",
+                decided_at=f"2026-01-01T09:{i // 60:02d}:{i % 60:02d}Z")
+    export_csv(src, tmp_path / "all.csv")
+    out = tmp_path / "out"
+    out.mkdir()
+    log = out / "reviews.jsonl"
+    log.touch()
+    children = [subprocess.Popen([sys.executable, "-c", _IMPORT_CHILD, str(out), str(tmp_path / "all.csv")],
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+                for _ in range(2)]
+    try:
+        for c in children:
+            assert c.stdout.readline().strip() == "ready"
+        with open(log, "rb") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)
+            for c in children:
+                c.stdin.write("go\n")
+                c.stdin.flush()
+            time.sleep(1.0)  # both are now waiting for the lock
+            fcntl.flock(held, fcntl.LOCK_UN)
+        results = sorted(tuple(int(x) for x in c.communicate(timeout=120)[0].split()) for c in children)
+    finally:
+        for c in children:
+            if c.poll() is None:
+                c.kill()
+    assert results == [(0, 300), (300, 0)]
+    ids = [d.decision_id for d in load_decisions(out)]
+    assert len(ids) == 300 == len(set(ids))
+
+
 # ----------------------------------------------------------------- import errors: true line numbers, one line
 
 

@@ -251,18 +251,27 @@ def make_decision(*, case_id: str, kind: str, target_id: str, decision: str, evi
     return d
 
 
-def _append(out_dir: Path, decisions: Sequence[Decision]) -> None:
+def _append(out_dir: Path, decisions: Sequence[Decision], *, skip_recorded: bool = False) -> list[Decision]:
+    """Append *decisions* to the record; returns those written.  With
+    *skip_recorded*, events whose ``decision_id`` is already in the record
+    are left out, checked under the file lock: two imports of one file at
+    the same time write each event once."""
     path = reviews_path(out_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # json.dumps escapes \n and \r, so every event is exactly one b"\n"-ended line
-    data = "".join(json.dumps(d.to_dict(), ensure_ascii=False, sort_keys=True) + "\n" for d in decisions)
     with _lock:  # threads of one process (the review app)
         fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)  # other processes (CLI import, a second app)
             try:
-                payload = data.encode("utf-8")
                 size = os.fstat(fd).st_size
+                if skip_recorded and size:
+                    recorded = {d.decision_id for _, d in parse_chunk(_pread_all(fd, 0, size), path).decisions}
+                    decisions = [d for d in decisions if d.decision_id not in recorded]
+                if not decisions:
+                    return []
+                # json.dumps escapes \n and \r, so every event is exactly one b"\n"-ended line
+                payload = "".join(json.dumps(d.to_dict(), ensure_ascii=False, sort_keys=True) + "\n"
+                                  for d in decisions).encode("utf-8")
                 if size and os.pread(fd, 1, size - 1) != b"\n":
                     payload = b"\n" + payload  # a torn line from a crash stays torn, alone
                 os.write(fd, payload)
@@ -271,6 +280,7 @@ def _append(out_dir: Path, decisions: Sequence[Decision]) -> None:
                 fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
             os.close(fd)
+    return list(decisions)
 
 
 def record_decision(out_dir: Path, **kwargs: Any) -> Decision:
@@ -714,7 +724,7 @@ def import_csv(out_dir: Path, src: Path) -> tuple[int, int]:
     if missing:
         raise ReviewError(f"{src}: missing columns {', '.join(sorted(missing))}",
                           "export the file with `claimcheck reviews export`")
-    known = {d.decision_id for d in load_decisions(out_dir)}
+    seen: set[str] = set()
     new: list[Decision] = []
     for n, r in rows:
         try:
@@ -727,10 +737,9 @@ def import_csv(out_dir: Path, src: Path) -> tuple[int, int]:
             )
         except ReviewError as exc:
             raise ReviewError(f"{src} line {n}: {exc.args[0]}", exc.hint) from exc
-        if d.decision_id in known:
+        if d.decision_id in seen:
             continue
-        known.add(d.decision_id)
+        seen.add(d.decision_id)
         new.append(d)
-    if new:
-        _append(out_dir, new)
-    return len(new), len(rows) - len(new)
+    added = _append(out_dir, new, skip_recorded=True) if new else []
+    return len(added), len(rows) - len(added)
