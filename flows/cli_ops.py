@@ -50,9 +50,10 @@ def watch(
         _cli().err_console.print(f"[yellow]warning:[/] {escape(p)}")
     _cli().console.print(result.markdown, markup=False)
     _cli().console.print(f"summary: {result.summary_md}")
-    from flows.cli_failures import print_outcome
+    from flows.cli_failures import exit_code, print_outcome
 
     print_outcome(result.run, _cli().console, _cli().err_console)
+    raise typer.Exit(code=exit_code(result.run))
 
 
 def diff(

@@ -19,6 +19,7 @@ from extractors.editions import (
     edition_year, find_new_editions, load_ledger, record_editions, series_sources, with_editions,
 )
 from extractors.export.tables import read_table
+from extractors.outputlock import output_lock
 from extractors.registry.case import load_case
 from extractors.settings import Settings
 from flows.run import RunResult, execute
@@ -36,6 +37,13 @@ class WatchResult:
 
 
 def watch(case_dir: str, settings: Settings) -> WatchResult:
+    # the whole watch holds the output folder: the "before" tables it compares
+    # with and the changes it writes belong to the run it makes, not another's
+    with output_lock(settings.out_dir, settings.lock_wait):
+        return _watch(case_dir, settings)
+
+
+def _watch(case_dir: str, settings: Settings) -> WatchResult:
     case = load_case(case_dir)
     known = load_ledger(settings, case.id)
     found, problems = find_new_editions(with_editions(case, known), settings, known)

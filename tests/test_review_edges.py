@@ -34,7 +34,7 @@ from extractors.review import (
 )
 from extractors.review.store import latest_decisions
 from tests.review_rows import CASE_ID, build_tables, write_case, write_outputs
-from tests.test_review import AppServer, _decide, _page_data
+from tests.test_review import AppServer, _decide, _page_data, start_review_cli, wait_for_health
 
 ROOT = Path(__file__).parent.parent
 SEPARATORS = {"u2028": "\u2028", "u2029": "\u2029", "u0085": "\u0085", "cr": "\r", "crlf": "\r\n",
@@ -670,30 +670,13 @@ def test_token_required_on_every_request(server_factory, settings):
 
 
 def test_cli_review_prints_the_token_url(tmp_path, settings):
-    import socket
-
-    case_dir = write_case(tmp_path / "case")
-    write_outputs(settings.out_dir)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "review", "--case", str(case_dir),
-                             "--out", str(settings.out_dir), "--port", str(port), "--token", "auto"], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc, port = start_review_cli(tmp_path, settings, "--token", "auto")
     try:
         line = proc.stdout.readline()
         assert f"http://127.0.0.1:{port}/?token=" in line, line
         token = line.split("?token=")[1].split()[0]
         assert len(token) >= 32
-        deadline = time.time() + 60
-        while True:
-            try:
-                r = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
-                break
-            except httpx.TransportError:
-                assert time.time() < deadline and proc.poll() is None
-                time.sleep(0.2)
-        assert r.status_code == 401
+        assert wait_for_health(proc, port).status_code == 401
         assert httpx.get(f"http://127.0.0.1:{port}/healthz", headers={"X-Claimcheck-Token": token}).status_code == 200
     finally:
         proc.terminate()

@@ -251,11 +251,13 @@ def make_decision(*, case_id: str, kind: str, target_id: str, decision: str, evi
     return d
 
 
-def _append(out_dir: Path, decisions: Sequence[Decision], *, skip_recorded: bool = False) -> list[Decision]:
+def _append(out_dir: Path, decisions: Sequence[Decision], *,
+            skip_recorded: "DecisionLog | None" = None) -> list[Decision]:
     """Append *decisions* to the record; returns those written.  With
-    *skip_recorded*, events whose ``decision_id`` is already in the record
-    are left out, checked under the file lock: two imports of one file at
-    the same time write each event once."""
+    *skip_recorded* (a reader of this record, usually refreshed just
+    before), events whose ``decision_id`` is already in the record are left
+    out, checked under the file lock after reading what was appended since:
+    two imports of one file at the same time write each event once."""
     path = reviews_path(out_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     with _lock:  # threads of one process (the review app)
@@ -263,10 +265,10 @@ def _append(out_dir: Path, decisions: Sequence[Decision], *, skip_recorded: bool
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)  # other processes (CLI import, a second app)
             try:
-                size = os.fstat(fd).st_size
-                if skip_recorded and size:
-                    recorded = {d.decision_id for _, d in parse_chunk(_pread_all(fd, 0, size), path).decisions}
+                if skip_recorded is not None:
+                    recorded = {d.decision_id for d in skip_recorded.refresh_held(fd)}
                     decisions = [d for d in decisions if d.decision_id not in recorded]
+                size = os.fstat(fd).st_size
                 if not decisions:
                     return []
                 # json.dumps escapes \n and \r, so every event is exactly one b"\n"-ended line
@@ -413,23 +415,31 @@ class DecisionLog:
     def refresh(self) -> list[Decision]:
         """Every valid event in file order (the list is shared: do not modify)."""
         with self._state_lock:
-            data = self._read_new()
-            if data is None:
-                return self.decisions
-            chunk = parse_chunk(data, self.path, self._lines + 1)
-            for _, d in chunk.decisions:
-                self.decisions.append(d)
-                self.by_target.setdefault((d.case_id, d.kind, d.target_id), []).append(d)
-            problems = list(chunk.problems)
-            self._offset += chunk.consumed
-            self._lines += chunk.lines
-            self._check = (self._check + data[:chunk.consumed])[-64:]
-            if chunk.tail.strip() and self._tail_reported != self._offset:
-                problems.append(_tail_problem(self.path, self._lines + 1))
-                self._tail_reported = self._offset
-            self.problems.extend(problems)
-            _warn(problems)
+            return self._consume(self._read_new())
+
+    def refresh_held(self, fd: int) -> list[Decision]:
+        """:meth:`refresh` through *fd*, an open descriptor of the record on
+        which the caller holds the file lock (``_append``)."""
+        with self._state_lock:
+            return self._consume(self._read_fd(fd))
+
+    def _consume(self, data: bytes | None) -> list[Decision]:
+        if data is None:
             return self.decisions
+        chunk = parse_chunk(data, self.path, self._lines + 1)
+        for _, d in chunk.decisions:
+            self.decisions.append(d)
+            self.by_target.setdefault((d.case_id, d.kind, d.target_id), []).append(d)
+        problems = list(chunk.problems)
+        self._offset += chunk.consumed
+        self._lines += chunk.lines
+        self._check = (self._check + data[:chunk.consumed])[-64:]
+        if chunk.tail.strip() and self._tail_reported != self._offset:
+            problems.append(_tail_problem(self.path, self._lines + 1))
+            self._tail_reported = self._offset
+        self.problems.extend(problems)
+        _warn(problems)
+        return self.decisions
 
     def _read_new(self) -> bytes | None:
         with _lock:
@@ -442,18 +452,21 @@ class DecisionLog:
             try:
                 fcntl.flock(fd, fcntl.LOCK_SH)  # no half-appended event is read
                 try:
-                    st = os.fstat(fd)
-                    ident = (st.st_dev, st.st_ino)
-                    if (ident != self._ident or st.st_size < self._offset
-                            or os.pread(fd, len(self._check), self._offset - len(self._check)) != self._check):
-                        self._reset(ident)
-                    if st.st_size == self._offset:
-                        return None
-                    return _pread_all(fd, self._offset, st.st_size - self._offset)
+                    return self._read_fd(fd)
                 finally:
                     fcntl.flock(fd, fcntl.LOCK_UN)
             finally:
                 os.close(fd)
+
+    def _read_fd(self, fd: int) -> bytes | None:
+        st = os.fstat(fd)
+        ident = (st.st_dev, st.st_ino)
+        if (ident != self._ident or st.st_size < self._offset
+                or os.pread(fd, len(self._check), self._offset - len(self._check)) != self._check):
+            self._reset(ident)
+        if st.st_size == self._offset:
+            return None
+        return _pread_all(fd, self._offset, st.st_size - self._offset)
 
 
 def _pread_all(fd: int, offset: int, size: int) -> bytes:
@@ -724,7 +737,8 @@ def import_csv(out_dir: Path, src: Path) -> tuple[int, int]:
     if missing:
         raise ReviewError(f"{src}: missing columns {', '.join(sorted(missing))}",
                           "export the file with `claimcheck reviews export`")
-    seen: set[str] = set()
+    record = DecisionLog(reviews_path(out_dir))
+    known = {d.decision_id for d in record.refresh()}  # read while saves go on; the rest under the lock
     new: list[Decision] = []
     for n, r in rows:
         try:
@@ -737,9 +751,9 @@ def import_csv(out_dir: Path, src: Path) -> tuple[int, int]:
             )
         except ReviewError as exc:
             raise ReviewError(f"{src} line {n}: {exc.args[0]}", exc.hint) from exc
-        if d.decision_id in seen:
+        if d.decision_id in known:
             continue
-        seen.add(d.decision_id)
+        known.add(d.decision_id)
         new.append(d)
-    added = _append(out_dir, new, skip_recorded=True) if new else []
+    added = _append(out_dir, new, skip_recorded=record) if new else []
     return len(added), len(rows) - len(added)
