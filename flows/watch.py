@@ -20,6 +20,7 @@ from extractors.editions import (
 )
 from extractors.export.tables import read_table
 from extractors.outputlock import output_lock
+from extractors.publish import publish_run
 from extractors.registry.case import load_case
 from extractors.settings import Settings
 from flows.run import RunResult, execute
@@ -70,7 +71,7 @@ def _watch(case_dir: str, settings: Settings) -> WatchResult:
     md = render_markdown(case.id, result.run_id, editions, changes, run_changes, problems)
     data = summary_dict(case.id, result.run_id, editions, changes, run_changes, problems)
     paths = write_summary(result.run_dir, "changes", md, data)
-    write_summary(case_out, "changes", md, data)
+    publish_run(case_out, result.run_dir)  # OUT/<case>/changes.* join the run's other published files
     return WatchResult(case_id=case.id, new_editions=editions, run=result, summary_md=paths["markdown"],
                        summary_json=paths["json"], markdown=md, problems=problems)
 

@@ -259,6 +259,12 @@ def test_watch_finds_a_new_edition_and_lists_its_new_banjska_mention(tmp_path, s
     assert change["gone_mentions"] and all(m["source_id"] == "ec-kosovo-report-2024"
                                            for m in change["gone_mentions"])
     assert "trial of three men" in second.markdown
+    # published with the run it describes: OUT/<case>/changes.* resolve into that run's folder
+    case_out = second.run.out_dir
+    for name in ("changes.md", "changes.json", "documents.parquet"):
+        assert (case_out / name).is_symlink()
+        assert (case_out / name).resolve().parent == second.run.run_dir.resolve()
+    assert (case_out / "changes.md").read_text(encoding="utf-8") == second.summary_md.read_text(encoding="utf-8")
     # processed: the new edition is in the tables, parsed and analysed in this run alone
     docs_rows = {r["source_id"]: r for r in pq.read_table(second.run.out_dir / "documents.parquet").to_pylist()}
     assert docs_rows["ec-kosovo-report-2025"]["status"] == "ok"
