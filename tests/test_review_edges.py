@@ -669,6 +669,20 @@ def test_token_required_on_every_request(server_factory, settings):
     assert len(load_decisions(settings.out_dir)) == 1
 
 
+@pytest.mark.parametrize("path", ["//evil.example/x", "/%5Cevil.example/x", "/%5C%5Cevil.example", "/%2F%2Fevil.example",
+                                  "/%09/evil.example"])
+def test_token_redirect_never_leaves_the_site(server_factory, settings, path):
+    """Browsers read a leading ``//`` or ``/\\`` as another host: the address
+    the token link redirects to is always a path on this server (a
+    backslash is sent percent-encoded)."""
+    srv = server_factory(settings.with_(review_token="s3cret-token"))
+    r = httpx.get(srv.url + path + "?token=s3cret-token", follow_redirects=False)
+    assert r.status_code == 303
+    location = r.headers["location"]
+    assert location.startswith("/") and location[1:2] not in ("/", "\\")  # a path here, never //host
+    assert httpx.URL(srv.url).join(location).host == "127.0.0.1"
+
+
 def test_cli_review_prints_the_token_url(tmp_path, settings):
     proc, port = start_review_cli(tmp_path, settings, "--token", "auto")
     try:
