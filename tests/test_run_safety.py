@@ -71,6 +71,15 @@ def _no_traceback(proc: subprocess.CompletedProcess) -> None:
     assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr[-3000:]
 
 
+def _one_error_line(proc: subprocess.CompletedProcess, code: int) -> str:
+    """The run ended with exit *code* and said why in exactly one line on stderr."""
+    assert proc.returncode == code, proc.stdout[-2000:] + proc.stderr[-2000:]
+    _no_traceback(proc)
+    errors = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert len(errors) == 1, errors
+    return errors[0]
+
+
 def _published_runs(case_out: Path) -> set[str]:
     """The run folder every published file resolves to (one run, never a mix)."""
     runs = set()
@@ -141,12 +150,9 @@ HOLD_LOCK = (
 def test_second_run_on_a_held_output_folder_says_who_holds_it(tmp_path):
     case_dir, out = _case(tmp_path), tmp_path / "out"
     proc, holder_pid = _run_while_held(HOLD_LOCK, out, tmp_path, case_dir, out, CLAIMCHECK_LOCK_WAIT="1")
-    assert proc.returncode == 4, proc.stdout[-2000:] + proc.stderr[-2000:]
-    _no_traceback(proc)
-    errors = [ln for ln in proc.stderr.splitlines() if ln.strip()]
-    assert len(errors) == 1
-    assert errors[0].startswith("output folder busy: ")
-    assert f"pid {holder_pid} on {socket.gethostname()}" in errors[0] and "waited 1 s" in errors[0]
+    error = _one_error_line(proc, 4)
+    assert error.startswith("output folder busy: ")
+    assert f"pid {holder_pid} on {socket.gethostname()}" in error and "waited 1 s" in error
     assert not (out / "local").exists()  # nothing was written
 
 
@@ -174,12 +180,9 @@ def test_read_only_output_folder_is_refused_before_any_work(tmp_path):
     out.mkdir()
     proc = _cli(_with_tmpfs(out, "ro,size=1m", _run_args(tmp_path, case_dir, out)), _env(tmp_path),
                 timeout=120)
-    assert proc.returncode == 2, proc.stdout[-2000:] + proc.stderr[-2000:]
-    _no_traceback(proc)
-    errors = [ln for ln in proc.stderr.splitlines() if ln.strip()]
-    assert len(errors) == 1, errors
-    assert errors[0].startswith(f"error: output folder {out} is not writable (Read-only file system)")
-    assert "--out" in errors[0]
+    error = _one_error_line(proc, 2)
+    assert error.startswith(f"error: output folder {out} is not writable (Read-only file system)")
+    assert "--out" in error
     assert not (tmp_path / "store").exists()  # nothing fetched
     assert not (tmp_path / "prefect").exists()  # Prefect not even started
 
@@ -188,12 +191,9 @@ def test_full_output_disk_is_one_line_naming_the_file(tmp_path):
     case_dir, out = _case(tmp_path), tmp_path / "out"
     out.mkdir()
     proc = _cli(_with_tmpfs(out, "size=64k", _run_args(tmp_path, case_dir, out)), _env(tmp_path))
-    assert proc.returncode == 1, proc.stdout[-2000:] + proc.stderr[-2000:]
-    _no_traceback(proc)
-    errors = [ln for ln in proc.stderr.splitlines() if ln.strip()]
-    assert len(errors) == 1, errors
-    assert errors[0].startswith(f"disk full while writing {out}/local/runs/")
-    assert "free space" in errors[0]
+    error = _one_error_line(proc, 1)
+    assert error.startswith(f"disk full while writing {out}/local/runs/")
+    assert "free space" in error
 
 
 # ----------------------------------------------------------------- the article itself cannot be read
