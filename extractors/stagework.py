@@ -104,6 +104,8 @@ def analyse_document(parsed: ParsedDoc, settings: Settings, versions: Versions
         from extractors.nlp import analyse
         from extractors.nlp.pipeline import build_nlp
 
+        if not parsed.passages:  # a sanctions list: structured data, nothing for the NLP pipeline
+            return [], []
         nlp = build_nlp(settings.model, settings.gazetteer_dir)
         deadline = time.monotonic() + settings.nlp_timeout
         mentions, relations = analyse(nlp, parsed.passages, batch_size=settings.nlp_batch_size,
@@ -146,9 +148,12 @@ def extract_article_claims(case: Case, article: ParsedDoc | None, settings: Sett
         from extractors.nlp.pipeline import build_nlp
         from extractors.registry.gazetteer import load_gazetteer
 
+        from extractors.claims.cues import cue_dir
+
         nlp = build_nlp(settings.model, settings.gazetteer_dir)
         gaz = load_gazetteer(settings.gazetteer_dir)
-        return list(extract_claims(case, read_article(case, article), nlp, gaz))
+        with cue_dir(settings.gazetteer_dir):
+            return list(extract_claims(case, read_article(case, article), nlp, gaz))
 
     return cached(ResultCache.for_settings(settings), "claims", key, compute)
 
@@ -204,8 +209,11 @@ def match_source(case: Case, claims: list[Claim], claims_fp: str, doc: DocumentR
 
             res["nlp"] = build_nlp(settings.model, settings.gazetteer_dir)
             res["gaz"] = load_gazetteer(settings.gazetteer_dir)
+        from extractors.claims.cues import cue_dir
+
         one = _OneSource({doc.source_id: (doc, parsed)})
-        rows = match_claims(case, claims, one, res["nlp"], res["gaz"])
+        with cue_dir(settings.gazetteer_dir):
+            rows = match_claims(case, claims, one, res["nlp"], res["gaz"])
         return [r for r in rows if r.source_id == doc.source_id]
 
     # a failed source's key holds its status and error: when it comes back, the key changes

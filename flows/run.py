@@ -272,9 +272,12 @@ def _execute(case: Case, settings: Settings) -> RunResult:
     for sid, hit in match_reused.items():
         ledger.record("match", sid, hit)
 
+    from extractors.match.sanctions import list_passages
+
     tables = {
         "documents": docs,
-        "passages": [p for doc in parsed.values() for p in doc.passages],
+        # a list's entries are passages only where a claim was matched to them
+        "passages": [p for doc in parsed.values() for p in doc.passages] + list_passages(parsed, source_claims),
         "mentions": mentions,
         "relations": relations,
         "claims": claims,
@@ -295,18 +298,21 @@ def _execute(case: Case, settings: Settings) -> RunResult:
 
     # Everything is written into the run's own folder first; the database is
     # loaded from there; the run is then published in one step (publish_run).
+    from extractors.export.lists import DESIGNATIONS_FILE, load_designations, write_designations
     from extractors.publish import load_database, publish_run
     from extractors.review.store import sync_reviews_duckdb
 
     def _write():
         for name, rows in tables.items():
             write_table(run_dir, name, rows)
+        write_designations(run_dir, parsed.values())
         # --- issue 7 (review): report.html + datapackage/ClaimReview/FtM exports
         publish_review_outputs((run_dir,), tables, case, article_doc.text if article_doc else "",
                                run_id=run_id, db_path=None, reviews_dir=settings.out_dir)
 
     def _load():
         load_duckdb(db_path, case.id, run_dir)
+        load_designations(db_path, case.id, run_dir / DESIGNATIONS_FILE)
         sync_reviews_duckdb(settings.out_dir, db_path)
 
     _timed(timings, "outputs", _write)
