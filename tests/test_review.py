@@ -385,7 +385,7 @@ def test_cli_review_serves_the_app(tmp_path, settings):
     try:
         r = wait_for_health(proc, port)
         assert r.json() == {"ok": True, "case": CASE_ID}
-        page = httpx.get(f"http://127.0.0.1:{port}/")
+        page = httpx.get(f"http://127.0.0.1:{port}/", timeout=60)
         assert page.status_code == 200 and 'id="reviewer"' in page.text
     finally:
         proc.terminate()
