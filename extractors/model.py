@@ -126,8 +126,8 @@ class ParsedDoc:
     language: str | None = None
     title: str | None = None
     published: str | None = None
-    # sanctions lists: one dict per designation (name, aliases, type, programme, listed_on, list_id)
-    designations: list[dict[str, Any]] = field(default_factory=list)
+    # sanctions lists: the designations (name, aliases, folded forms, type, programme, dates, identifiers, list id)
+    designations: Any = field(default_factory=list)  # a parse.designations.Designations table, or []
     warnings: list[str] = field(default_factory=list)
 
 
@@ -181,6 +181,10 @@ class Claim(Row):
     entities: list[str] = field(default_factory=list)
     numbers: list[str] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)
+    # the claim as a stand-alone sentence: a borrowed subject or item label
+    # prefixed, a pronoun followed by the person it names ("him [A. B.]");
+    # ``text`` stays the article's own words between char_start and char_end
+    resolved_text: str | None = None
 
 
 @dataclass

@@ -49,9 +49,24 @@ def _parse_doc_key(doc: DocumentRow, versions: Versions) -> str:
                      parse_key(doc.sha256 or "", doc.content_type or "text", versions))
 
 
+MAX_PARSE_WARNINGS = 5  # shown in the documents table; the rest are counted
+
+
+def parse_warning_text(warnings: list[str]) -> str | None:
+    """The parser's warnings (a page skipped, rows skipped, a fallback
+    decoder) as one ``warning: parse: ...`` note for the ``error`` column."""
+    if not warnings:
+        return None
+    shown = "; ".join(warnings[:MAX_PARSE_WARNINGS])
+    more = len(warnings) - MAX_PARSE_WARNINGS
+    return f"warning: parse: {shown}" + (f" (and {more} more)" if more > 0 else "")
+
+
 def _with_parse_columns(doc: DocumentRow, parsed: ParsedDoc) -> DocumentRow:
+    note = parse_warning_text(parsed.warnings)
+    error = f"{doc.error}; {note}" if doc.error and note else (doc.error or note)
     return replace(doc, parser=parsed.parser, pages=parsed.pages, chars=len(parsed.text),
-                   language=parsed.language)
+                   language=parsed.language, error=error)
 
 
 def lookup_parse(doc: DocumentRow, settings: Settings, versions: Versions
@@ -79,18 +94,40 @@ def lookup_nlp(parsed: ParsedDoc, settings: Settings, versions: Versions
 def analyse_document(parsed: ParsedDoc, settings: Settings, versions: Versions
                      ) -> tuple[list[Mention], list[Relation], bool]:
     """Mentions and relations of one parsed document: ``(mentions, relations, reused)``."""
+    import time
+
+    from extractors.nlp import NlpTimeLimit
+
     key = _nlp_doc_key(parsed, versions)
 
     def compute():
         from extractors.nlp import analyse
         from extractors.nlp.pipeline import build_nlp
 
+        if not parsed.passages:  # a sanctions list: structured data, nothing for the NLP pipeline
+            return [], []
         nlp = build_nlp(settings.model, settings.gazetteer_dir)
-        mentions, relations = analyse(nlp, parsed.passages, batch_size=settings.nlp_batch_size)
+        deadline = time.monotonic() + settings.nlp_timeout
+        mentions, relations = analyse(nlp, parsed.passages, batch_size=settings.nlp_batch_size,
+                                      deadline=deadline)
         return list(mentions), list(relations)
 
-    (mentions, relations), reused = cached(ResultCache.for_settings(settings), "nlp", key, compute)
+    try:
+        (mentions, relations), reused = cached(ResultCache.for_settings(settings), "nlp", key, compute)
+    except NlpTimeLimit as stop:  # partial results, not cached: the next run tries again
+        note = (f"NLP stopped after nlp_timeout={settings.nlp_timeout:g} s at piece {stop.done + 1} of"
+                f" {stop.total}; mentions and relations of this document are incomplete"
+                " (raise CLAIMCHECK_NLP_TIMEOUT for long documents)")
+        return PartialList(stop.mentions, note), list(stop.relations), False
     return mentions, relations, reused
+
+
+class PartialList(list):
+    """A result list that says why it is incomplete (``note``); pickles with it."""
+
+    def __init__(self, items=(), note: str = ""):
+        super().__init__(items)
+        self.note = note
 
 
 def _case_inputs(case: Case) -> dict[str, Any]:
@@ -111,9 +148,12 @@ def extract_article_claims(case: Case, article: ParsedDoc | None, settings: Sett
         from extractors.nlp.pipeline import build_nlp
         from extractors.registry.gazetteer import load_gazetteer
 
+        from extractors.claims.cues import cue_dir
+
         nlp = build_nlp(settings.model, settings.gazetteer_dir)
         gaz = load_gazetteer(settings.gazetteer_dir)
-        return list(extract_claims(case, read_article(case, article), nlp, gaz))
+        with cue_dir(settings.gazetteer_dir):
+            return list(extract_claims(case, read_article(case, article), nlp, gaz))
 
     return cached(ResultCache.for_settings(settings), "claims", key, compute)
 
@@ -169,8 +209,11 @@ def match_source(case: Case, claims: list[Claim], claims_fp: str, doc: DocumentR
 
             res["nlp"] = build_nlp(settings.model, settings.gazetteer_dir)
             res["gaz"] = load_gazetteer(settings.gazetteer_dir)
+        from extractors.claims.cues import cue_dir
+
         one = _OneSource({doc.source_id: (doc, parsed)})
-        rows = match_claims(case, claims, one, res["nlp"], res["gaz"])
+        with cue_dir(settings.gazetteer_dir):
+            rows = match_claims(case, claims, one, res["nlp"], res["gaz"])
         return [r for r in rows if r.source_id == doc.source_id]
 
     # a failed source's key holds its status and error: when it comes back, the key changes

@@ -11,6 +11,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from extractors.errors import RegistryError
@@ -55,7 +56,7 @@ def _load_case(case: Path):
     try:
         return load_case(case)
     except RegistryError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}")
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}")
         raise typer.Exit(code=2) from exc
 
 
@@ -86,9 +87,13 @@ class RichReporter:
 
 
 def _start_prefect(settings: Settings):
+    from extractors.preflight import check_writable
     from flows import prefect_env
+    from flows.cli_failures import quiet_expected_failures
 
+    check_writable(settings)  # before Prefect creates its database in the state folder
     prefect_env.configure(settings.state_dir)
+    quiet_expected_failures()
     from flows import run as run_mod  # noqa: WPS433 - imports prefect
 
     return run_mod
@@ -107,26 +112,34 @@ def run(
 ) -> None:
     """Run the whole pipeline on a case: fetch -> parse -> NLP -> claims -> match -> outputs.
 
-    Failed sources become rows with status and error; the exit code is 0
-    unless the case file itself is invalid (exit 2).
+    Failed sources become rows with status and error. Exit codes: 0 run
+    completed (also with failed sources or a busy database); 1 stopped on the
+    way (e.g. disk full); 2 invalid case file or unwritable output/state/store
+    folder; 3 the article itself could not be read; 4 the output folder is
+    held by another run.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     settings = _settings(out, store, model, offline, allow_private_addresses)
     case_obj = _load_case(case)
     console.print(f"claimcheck: case [bold]{case_obj.id}[/] ({len(case_obj.sources)} sources)"
-                  + (" [offline]" if settings.offline else ""))
+                  + (" \\[offline]" if settings.offline else ""))
     console.print("starting Prefect (ephemeral mode; set PREFECT_API_URL to use a server)...")
     run_mod = _start_prefect(settings)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=console, disable=quiet, transient=False)
-    with progress:
+    from extractors.outputlock import output_lock
+    from flows.cli_failures import exit_code, print_outcome
+
+    with output_lock(settings.out_dir, settings.lock_wait), progress:
         run_mod.set_reporter(RichReporter(progress))
         try:
             result = run_mod.run_case_flow(dask)(str(case), None, settings.offline, _overrides(settings))
         finally:
             run_mod.set_reporter(None)
     _print_summary(result)
+    print_outcome(result, console, err_console)
+    raise typer.Exit(code=exit_code(result))
 
 
 def _overrides(settings: Settings) -> dict:
@@ -143,18 +156,28 @@ def _overrides(settings: Settings) -> dict:
 def _print_summary(result) -> None:
     table = Table(title=f"claimcheck run {result.run_id}", show_header=False, box=None)
     table.add_row("sources", f"{result.sources_ok} fetched and parsed, {result.sources_failed} failed")
+    from flows.cli_failures import article_cell
+
+    table.add_row("article", escape(article_cell(result)))
     table.add_row("claims", str(result.counts.get("claims", 0)))
     table.add_row("verdicts", ", ".join(f"{k} {v}" for k, v in sorted(result.verdicts.items())) or "none")
     table.add_row("mentions", str(result.counts.get("mentions", 0)))
     table.add_row("relations", str(result.counts.get("relations", 0)))
-    table.add_row("tables", str(result.out_dir))
-    table.add_row("this run", str(result.run_dir))
-    table.add_row("database", str(result.db_path))
+    table.add_row("tables", escape(str(result.out_dir)))
+    table.add_row("this run", escape(str(result.run_dir)))
+    table.add_row("database", escape(str(result.db_path)))
     console.print(table)
     if result.failures:
         console.print(f"[yellow]{len(result.failures)} source(s) unavailable[/] (see documents.csv):")
         for sid, err in result.failures[:50]:
             console.print(f"  {sid}: {err}", no_wrap=True, overflow="ellipsis", markup=False)
+    if result.failures and not result.sources_ok:
+        console.print(NO_SOURCE_HINT, markup=False, soft_wrap=True)
+
+
+NO_SOURCE_HINT = ("no source could be read. Next: `make demo` (or `claimcheck run --case corpus/cases/demo`) "
+                  "shows a working run on bundled local documents; `claimcheck run --offline` reuses the "
+                  "copies stored by an earlier `claimcheck fetch` with network.")
 
 
 @app.command()
@@ -189,14 +212,14 @@ def fetch(
         rows = fetch_all(list(case_obj.sources), case_obj.root, store_obj, settings, progress=progress)
     render_fetch_rows(rows, console)
     ok = sum(r.status == "ok" for r in rows)
-    console.print(f"{ok} of {len(rows)} sources stored in {settings.store_dir}")
+    console.print(f"{ok} of {len(rows)} sources stored in {escape(str(settings.store_dir))}")
 
 
 @app.command()
 def validate(case: Path = CaseOpt) -> None:
     """Check a case file without running anything (exit 2 and every problem listed if invalid)."""
     c = _load_case(case)
-    console.print(f"ok: case {c.id} with {len(c.sources)} sources ({c.case_file})")
+    console.print(f"ok: case {escape(c.id)} with {len(c.sources)} sources ({escape(str(c.case_file))})")
 
 
 @app.command()
@@ -213,7 +236,7 @@ def sources(case: Path = CaseOpt, out: Optional[Path] = OutOpt) -> None:
         status = r.get("status") or "never run"
         if r.get("error") and status != "ok":
             status += f": {r['error'][:60]}"
-        table.add_row(s.id, s.kind, s.published or "", status, s.url or s.path or "")
+        table.add_row(*(escape(x) for x in (s.id, s.kind, s.published or "", status, s.url or s.path or "")))
     console.print(table)
 
 
@@ -256,11 +279,19 @@ def judge(
 
 
 def main() -> None:  # console-script entry point
+    from extractors.preflight import expected_failure
+
     try:
         app()
     except KeyboardInterrupt:
         err_console.print("interrupted")
         sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - expected failures become one line, the rest a traceback
+        known = expected_failure(exc)
+        if known is None:
+            raise
+        err_console.print(known[0], markup=False, highlight=False, soft_wrap=True)
+        sys.exit(known[1])
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 
 
 from flows.cli_options import AllowPrivateOpt, CaseOpt, DaskOpt, ModelOpt, OutOpt, StoreOpt
@@ -35,20 +36,25 @@ def watch(
     """
     settings = _cli()._settings(out, store, model, False, allow_private_addresses)
     case_obj = _cli()._load_case(case)
-    _cli().console.print(f"claimcheck watch: case [bold]{case_obj.id}[/]")
+    _cli().console.print(f"claimcheck watch: case [bold]{escape(case_obj.id)}[/]")
     _cli()._start_prefect(settings)
     from flows.watch import watch_case_flow
 
     result = watch_case_flow(dask)(str(case), None, _cli()._overrides(settings))
     if result.new_editions:
         for e in result.new_editions:
-            _cli().console.print(f"new edition: {e['series']} {e['year']} -> {e['source_id']} ({e['url']})")
+            _cli().console.print(f"new edition: {e['series']} {e['year']} -> {e['source_id']} ({e['url']})",
+                                     markup=False)
     else:
         _cli().console.print("no new editions")
     for p in result.problems:
-        _cli().err_console.print(f"[yellow]warning:[/] {p}")
+        _cli().err_console.print(f"[yellow]warning:[/] {escape(p)}")
     _cli().console.print(result.markdown, markup=False)
-    _cli().console.print(f"summary: {result.summary_md}")
+    _cli().console.print(f"summary: {result.summary_md}", markup=False)
+    from flows.cli_failures import exit_code, print_outcome
+
+    print_outcome(result.run, _cli().console, _cli().err_console)
+    raise typer.Exit(code=exit_code(result.run))
 
 
 def diff(
@@ -73,7 +79,7 @@ def diff(
     try:
         a, b = resolve_run(run_a, settings.out_dir), resolve_run(run_b, settings.out_dir)
     except FileNotFoundError as exc:
-        _cli().err_console.print(f"[bold red]error:[/] {exc}")
+        _cli().err_console.print(f"[bold red]error:[/] {escape(str(exc))}")
         raise typer.Exit(code=2) from exc
     diffs = diff_runs(a, b, include_volatile)
     target = dest or (b / f"diff-{a.name}")
@@ -90,7 +96,7 @@ def diff(
         for old, new, cols in d.changed[:limit]:
             what = ", ".join(f"{c}: {str(old.get(c))[:40]!r} -> {str(new.get(c))[:40]!r}" for c in cols)
             _cli().console.print(f"  ~ {_brief(table, new)}  {what}", markup=False)
-    _cli().console.print(f"diff tables: {target}")
+    _cli().console.print(f"diff tables: {target}", markup=False)
     raise typer.Exit(code=1 if total else 0)
 
 

@@ -49,15 +49,27 @@ class TableDiff:
         return out
 
 
+def _unfinished(p: Path) -> FileNotFoundError:
+    return FileNotFoundError(f"run folder {str(p)!r} is not a complete run (no run.json: the run was stopped "
+                             "before it finished, or is still running); compare complete runs only")
+
+
 def resolve_run(ref: str | Path, out_dir: Path | None = None) -> Path:
-    """A run folder from a path, or from a run id looked up under OUT/*/runs/."""
+    """A complete run folder (one holding ``run.json``, which a run writes
+    last) from a path, or from a run id looked up under OUT/*/runs/.  The
+    case folder OUT/<case> itself stands for its published run."""
     p = Path(ref)
     if p.is_dir():
+        if not (p / "run.json").is_file():
+            raise _unfinished(p)
         return p
     if out_dir is not None:
         hits = sorted(Path(out_dir).glob(f"*/runs/{ref}"))
+        done = [h for h in hits if (h / "run.json").is_file()]
+        if done:
+            return done[0]
         if hits:
-            return hits[0]
+            raise _unfinished(hits[0])
     raise FileNotFoundError(f"no run folder {ref!r} (give a path, or a run id under {out_dir})")
 
 
@@ -98,22 +110,14 @@ def diff_runs(run_a: Path, run_b: Path, include_volatile: bool = False) -> dict[
 
 def write_diff(diffs: dict[str, TableDiff], dest: Path) -> list[Path]:
     """Write ``<table>.csv`` of the changed rows for every table (empty tables too)."""
-    import csv
-    import io
-
-    from extractors.export.tables import _csv_cell, atomic_write_bytes
+    from extractors.export.tables import atomic_write_bytes, csv_table_bytes
 
     paths = []
     for table, d in diffs.items():
         rows = d.rows()
         cols = ["change", "changed_columns", *columns(table)]
         extra = sorted({k for r in rows for k in r if k not in cols})
-        buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=cols + extra, lineterminator="\n")
-        w.writeheader()
-        for r in rows:
-            w.writerow({c: _csv_cell(r.get(c)) for c in cols + extra})
         path = Path(dest) / f"{table}.csv"
-        atomic_write_bytes(path, buf.getvalue().encode("utf-8"))
+        atomic_write_bytes(path, csv_table_bytes(cols + extra, rows))
         paths.append(path)
     return paths

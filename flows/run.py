@@ -67,6 +67,8 @@ class RunResult:
     sources_failed: int
     failures: list[tuple[str, str]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    database: str = "updated"  # or "busy": another process held the DuckDB file
+    article: dict[str, Any] = field(default_factory=dict)  # status, error, language, warnings
 
 
 def new_run_id() -> str:
@@ -224,6 +226,17 @@ def _per_document(ledger: Ledger, stage: str, items: list, lookup: Callable, tas
 
 
 def execute(case: Case, settings: Settings) -> RunResult:
+    """One run; the output folder is held for its whole length (one run at a time)."""
+    from extractors.outputlock import output_lock
+    from extractors.preflight import check_writable
+
+    check_writable(settings)
+    with output_lock(settings.out_dir, settings.lock_wait):
+        return _execute(case, settings)
+
+
+def _execute(case: Case, settings: Settings) -> RunResult:
+    from extractors.articlecheck import article_status, limit_article, with_nlp_notes
     from extractors.stagework import lookup_nlp, lookup_parse
 
     run_id = new_run_id()
@@ -234,6 +247,7 @@ def execute(case: Case, settings: Settings) -> RunResult:
     previous = previous_documents(settings.out_dir / case.id)
 
     docs: list[DocumentRow] = _timed(timings, "fetch", lambda: fetch_stage(case, settings))
+    docs = limit_article(docs, settings)
     record_fetch(ledger, docs, previous)
 
     parsed_out = _timed(timings, "parse", lambda: _per_document(
@@ -244,6 +258,7 @@ def execute(case: Case, settings: Settings) -> RunResult:
     nlp_out = _timed(timings, "nlp", lambda: _per_document(
         ledger, "nlp", list(parsed.values()), lookup_nlp, nlp_one, settings, versions,
         lambda p: p.source_id))
+    docs = with_nlp_notes(docs, nlp_out)
     mentions = [m for sid in parsed for m in nlp_out[sid][0]]
     relations = [r for sid in parsed for r in nlp_out[sid][1]]
 
@@ -257,9 +272,12 @@ def execute(case: Case, settings: Settings) -> RunResult:
     for sid, hit in match_reused.items():
         ledger.record("match", sid, hit)
 
+    from extractors.match.sanctions import list_passages
+
     tables = {
         "documents": docs,
-        "passages": [p for doc in parsed.values() for p in doc.passages],
+        # a list's entries are passages only where a claim was matched to them
+        "passages": [p for doc in parsed.values() for p in doc.passages] + list_passages(parsed, source_claims),
         "mentions": mentions,
         "relations": relations,
         "claims": claims,
@@ -278,17 +296,28 @@ def execute(case: Case, settings: Settings) -> RunResult:
     run_dir = out_dir / "runs" / run_id
     db_path = settings.out_dir / "claimcheck.duckdb"
 
+    # Everything is written into the run's own folder first; the database is
+    # loaded from there; the run is then published in one step (publish_run).
+    from extractors.export.lists import DESIGNATIONS_FILE, load_designations, write_designations
+    from extractors.publish import load_database, publish_run
+    from extractors.review.store import sync_reviews_duckdb
+
     def _write():
         for name, rows in tables.items():
             write_table(run_dir, name, rows)
-        for name, rows in tables.items():
-            write_table(out_dir, name, rows)
-        load_duckdb(db_path, case.id, out_dir)
+        write_designations(run_dir, parsed.values())
         # --- issue 7 (review): report.html + datapackage/ClaimReview/FtM exports
-        publish_review_outputs((run_dir, out_dir), tables, case, article_doc.text if article_doc else "",
-                               run_id=run_id, db_path=db_path, reviews_dir=settings.out_dir)
+        publish_review_outputs((run_dir,), tables, case, article_doc.text if article_doc else "",
+                               run_id=run_id, db_path=None, reviews_dir=settings.out_dir)
+
+    def _load():
+        load_duckdb(db_path, case.id, run_dir)
+        load_designations(db_path, case.id, run_dir / DESIGNATIONS_FILE)
+        sync_reviews_duckdb(settings.out_dir, db_path)
 
     _timed(timings, "outputs", _write)
+    database = _timed(timings, "database", lambda: load_database(_load, db_path, settings.db_busy_wait))
+    article = article_status(docs, parsed.get(ARTICLE_ID), settings)
     counts = {name: len(rows) for name, rows in tables.items()}
     verdicts = dict(Counter(r.verdict for r in source_claims))
     source_docs = [d for d in docs if d.source_id != ARTICLE_ID]
@@ -296,10 +325,11 @@ def execute(case: Case, settings: Settings) -> RunResult:
         run_id=run_id, case=case, settings=settings, started=started,
         counts=counts, verdicts=verdicts, timings=timings, documents=docs,
         versions=versions.as_dict(),
-        extra={"stages": ledger.to_dict(), "stage_inputs": versions.as_dict()},
+        extra={"stages": ledger.to_dict(), "stage_inputs": versions.as_dict(),
+               "database": database, "article": article},
     )
     write_manifest(run_dir / "run.json", manifest)
-    write_manifest(out_dir / "run.json", manifest)
+    publish_run(out_dir, run_dir)
     return RunResult(
         run_id=run_id,
         case_id=case.id,
@@ -312,4 +342,6 @@ def execute(case: Case, settings: Settings) -> RunResult:
         sources_failed=sum(d.status != "ok" for d in source_docs),
         failures=[(d.source_id, d.error or "") for d in source_docs if d.status != "ok"],
         timings=timings,
+        database=database,
+        article=article,
     )

@@ -65,6 +65,14 @@ def test_same_lemma_through_inflection_and_case():
     assert base_forms("detained", "v") == {"detain"}
 
 
+def test_phrasal_lemmas_and_inverse_relations():
+    assert base_forms("picked up", "v") == {"pick up"}
+    assert relation("arrested", "picked up") == "synonym"
+    for a, b in [("bought", "acquired"), ("dog", "animal"), ("exemption", "waiver"), ("approved", "consent")]:
+        forward, backward = relation(a, b), relation(b, a)
+        assert {forward, backward} == {"hypernym", "hyponym"}
+
+
 def test_part_of_speech_restricts_senses():
     # "fine" the penalty and "fine" the adjective share nothing with "penalty" as adjectives
     assert relation("fine", "penalty", "n") in RELATED

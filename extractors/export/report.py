@@ -42,6 +42,13 @@ VERDICT_LABELS = {
     "not_checkable": "not checkable",
 }
 REPORT_FILE = "report.html"
+# rows of the mentions and relations tabs carried inside a static report; the
+# rest stay in the tables next to it (the page says how many), so the page's
+# size does not grow with a case's size
+REPORT_MAX_ROWS = 2000
+# the fields of a relation the page shows
+RELATION_FIELDS = ("relation_id", "source_id", "subject", "subject_type", "predicate", "negated", "object",
+                   "object_type", "modality", "page", "sentence")
 
 
 @lru_cache(maxsize=None)
@@ -109,21 +116,46 @@ def case_meta(case: Any, run_id: str | None = None) -> dict[str, Any]:
                  "url": s.url, "published": s.published}
                 for s in case.sources
             ],
+            "root": str(case.root),
         }
     if run_id:
         meta["run_id"] = run_id
     return meta
 
 
+def local_file_link(evidence_url: str | None, case_root: Path) -> str | None:
+    """``file:docs/x.pdf#page=5`` (a case's local file, relative to the case
+    folder, as the tables keep it) -> an absolute ``file://`` URL with the same
+    fragment, which a report opened from disk can link to."""
+    if not evidence_url or not evidence_url.startswith("file:") or evidence_url.startswith("file:/"):
+        return None
+    rel, sep, frag = evidence_url[len("file:"):].partition("#")
+    full = (case_root / rel).resolve()
+    if not full.is_relative_to(case_root.resolve()):
+        return None
+    return full.as_uri() + (sep + frag if sep else "")
+
+
 def report_data(tables: Mapping[str, Iterable[Any]], article_text: str, meta: Mapping[str, Any], *,
                 decisions: Iterable[Decision] | None = None, review_api: str | None = None,
-                generated_at: str | None = None) -> dict[str, Any]:
-    """The JSON the page script renders (also handy for tests)."""
+                generated_at: str | None = None, max_rows: int | None = REPORT_MAX_ROWS) -> dict[str, Any]:
+    """The JSON the page script renders (also handy for tests).
+
+    The static report carries at most *max_rows* mentions and relations
+    (``omitted`` counts the rest); the review app (*review_api*) carries every
+    mention, since each can be reviewed there."""
     sc = _rows(tables.get("source_claims"))
-    mentions = _rows(tables.get("mentions"))
+    all_mentions = _rows(tables.get("mentions"))
+    all_relations = [{k: r.get(k) for k in RELATION_FIELDS} for r in _rows(tables.get("relations"))]
+    cap = None if review_api else max_rows
+    mentions = all_mentions if cap is None else all_mentions[:cap]
+    relations = all_relations if cap is None else all_relations[:cap]
     latest = {(k[1], k[2]): d for k, d in latest_decisions(decisions or []).items()}
+    root = meta.get("root")
     for r in sc:
         r["effective_verdict"] = effective_verdict(r)
+        if root:
+            r["evidence_file"] = local_file_link(r.get("evidence_url"), Path(root))
         r["review_state"] = r.get("review_status") or "unreviewed"
         d = latest.get(("source_claim", source_claim_key(r)))
         if d and r.get("review_status"):
@@ -141,7 +173,7 @@ def report_data(tables: Mapping[str, Iterable[Any]], article_text: str, meta: Ma
         sid = doc["source_id"]
         entry = sources.setdefault(sid, {"title": "the article" if sid == "article" else sid})
         entry.update({"status": doc.get("status"), "final_url": doc.get("final_url"), "sha256": doc.get("sha256")})
-    for r in sc + mentions + _rows(tables.get("relations")):
+    for r in sc + all_mentions + all_relations:
         sources.setdefault(r["source_id"], {"title": r["source_id"]})
     claims = _rows(tables.get("claims"))
     return {
@@ -154,7 +186,8 @@ def report_data(tables: Mapping[str, Iterable[Any]], article_text: str, meta: Ma
         "claims": claims,
         "source_claims": sc,
         "mentions": mentions,
-        "relations": _rows(tables.get("relations")),
+        "relations": relations,
+        "omitted": {"mentions": len(all_mentions) - len(mentions), "relations": len(all_relations) - len(relations)},
         "sources": sources,
         "review": {"api": review_api} if review_api else None,
     }
@@ -222,10 +255,12 @@ def render_report(tables: Mapping[str, Iterable[Any]], article_text: str, meta: 
 <section id="tab-mentions" hidden>
 <table><thead><tr><th>source</th><th>page</th><th>as written</th><th>canonical</th><th>kind</th><th>sentence</th><th>review</th></tr></thead>
 <tbody id="mentions-body"></tbody></table>
+<div id="mentions-more" class="more"></div>
 </section>
 <section id="tab-relations" hidden>
 <table><thead><tr><th>source</th><th>subject</th><th>predicate</th><th>object</th><th>modality</th><th>page</th><th>sentence</th></tr></thead>
 <tbody id="relations-body"></tbody></table>
+<div id="relations-more" class="more"></div>
 </section>
 </main>
 <script type="application/json" id="cc-data">{embed_json(data)}</script>

