@@ -189,6 +189,10 @@ def _place_check(cf: Frame, ef: Frame, ev: Parsed) -> str:
     return f"place differs: claim says '{cp[0].text}', evidence says '{ep[0].text}'"
 
 
+# "on Friday", "yesterday": a dated report's own date stands for the event's
+_RELATIVE_DAY = re.compile(r"\b(on|last|this)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b(yesterday|today|this week|this month)\b", re.I)
+
+
 def _dates_check(cf: Frame, claim: Parsed, ef_dates: list[Any], ev_sentence: str, doc_date: str | None,
                  self_act: bool = False) -> tuple[str, list[str]]:
     """Claim dates against evidence dates of the same event (the verb or event
@@ -196,16 +200,24 @@ def _dates_check(cf: Frame, claim: Parsed, ef_dates: list[Any], ev_sentence: str
     not compared."""
     reasons: list[str] = []
     statuses: list[str] = []
-    for d in cf.dates:
-        from extractors.claims.quantities import DateVal
+    from extractors.claims.quantities import DateVal
 
-        dv = DateVal(d.iso, d.precision, d.surface, 0, 0)
+    def dv_of(e: Any) -> Any:
+        return DateVal(e.iso, e.precision, e.surface, 0, 0)
+
+    claim_dvs = [DateVal(d.iso, d.precision, d.surface, 0, 0) for d in cf.dates]
+    # an evidence date that agrees with one of the claim's dates is not
+    # another value for the claim's other dates ("from 1,219 in 2005 to 825 in 2008")
+    used = {id(e) for e in ef_dates if any(dates_agree(c, dv_of(e)) for c in claim_dvs)}
+    for d, dv in zip(cf.dates, claim_dvs):
         same_event = []
         for e in ef_dates:
+            if id(e) in used:
+                continue
             rel = _relation(d.event, e.event, None) if d.event and e.event else None
             if rel in ("same", "derivation", "synonym", "hypernym", "hyponym") or not d.event or not e.event:
                 same_event.append(e)
-        agree = [e for e in ef_dates if dates_agree(dv, DateVal(e.iso, e.precision, e.surface, 0, 0))]
+        agree = [e for e in ef_dates if dates_agree(dv, dv_of(e))]
         if agree:
             statuses.append("match")
             reasons.append(f"date {d.iso} matches '{agree[0].surface}'")
@@ -216,14 +228,14 @@ def _dates_check(cf: Frame, claim: Parsed, ef_dates: list[Any], ev_sentence: str
         elif ef_dates:
             statuses.append("other_event")
             reasons.append(f"date {d.iso} ({d.event}) not compared: the evidence dates another event ({', '.join(e.event or '?' for e in ef_dates[:2])})")
-        elif doc_date:
+        elif doc_date and (self_act or _RELATIVE_DAY.search(ev_sentence)):
+            # the claim dates the publisher's own act (adopting, issuing this
+            # document): the document's date is that date
             dd = find_dates(doc_date)
             if dd and dates_agree(dv, dd[0]):
                 statuses.append("match")
                 reasons.append(f"date {d.iso} matches the document's date {doc_date}")
-            elif dd and self_act:
-                # the claim dates the publisher's own act (adopting, issuing
-                # this document): the document's date is that date
+            elif self_act:
                 statuses.append("mismatch")
                 reasons.append(f"date {d.iso} differs from the document's date {doc_date}")
             else:
@@ -466,6 +478,8 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
         if key:
             v[key] = 1.0
             notes[key] = "; ".join(nc.reasons)
+        if nc.status == "partial":
+            v["num_close"] = 1.0  # some of the claim's figures are there
         if nc.status == "mismatch" and aligned:
             exact_mismatch.append("; ".join(r for r in nc.reasons if "differs" in r))
         if nc.status in ("close", "partial"):
@@ -564,6 +578,9 @@ def decide(f: Features, model: Any) -> Judgement:
         # the claim's quoted words are in the evidence (verbatim or nearly):
         # it speaks to the claim, whatever the rest
         verdict = "supported"
+    if verdict == "supported" and f.values["num_absent"] and not (f.values["num_match"] or f.values["num_close"]):
+        # the claim's figure is its anchor: a passage without it does not state the claim
+        return Judgement("not_found", round(1.0 - p_nf, 3), reasons + ["the evidence shares the claim's words but not its number", pr], probs, f)
     if verdict == "supported":
         if f.partial:
             return Judgement("partly_supported", round(p_sup, 3), reasons + [p for p in f.partial if p not in reasons] + [pr], probs, f)
