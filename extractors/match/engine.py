@@ -56,12 +56,13 @@ def parse_text(nlp: Any, text: str, doc: Any = None) -> Parsed:
     fr = frames(doc)
     lem = []
     for t in doc:
-        if t.is_stop or t.is_punct or t.like_num or not re.search(r"[A-Za-z]", t.text):
-            continue
+        if t.is_stop or t.is_punct or t.like_num or not re.search(r"[A-Za-z]", t.text) or re.search(r"\d", t.text):
+            continue  # numbers, "€3bn" included, are the measure check's
         if t.pos_ not in _POS_WEIGHT:
             continue
         lem.append((fold_str(_lemma(t)), t.pos_ if not t.ent_type_ or t.pos_ == "VERB" else "PROPN", fold_str(t.lower_)))
-    ents = [e.text for e in doc.ents if e.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART")]
+    ents = [e.text for e in doc.ents if e.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART")
+            and not re.search(r"\d", e.text)]
     seen: set[tuple[int, int]] = set()
     measures = []
     for f in fr:
@@ -140,8 +141,10 @@ def _find_lemma(lem: str, pos: str, surf: str, ev: Parsed, ev_words: set[str]) -
             r = _relation(lem, el, wp)
             if r in ("synonym", "hypernym", "hyponym", "derivation"):
                 return r, el
-        elif _relation(lem, el, None) == "derivation":  # extradite / extradition
-            return "derivation", el
+        else:
+            r = _relation(lem, el, None)
+            if r in ("derivation", "synonym"):  # extradite / extradition; value / worth
+                return r, el
     return None, ""
 
 
@@ -492,8 +495,11 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
                 seen.add((d.iso, d.surface))
                 uniq.append(d)
         ctx_low = fold_str(context.lower())
-        self_act = bool(context) and any(a.role == "agent" and fold_str(a.text.lower()).removeprefix("the ") in ctx_low
-                                         for a in cf.actors)
+        ctx_set = set(re.findall(r"[a-z0-9]+", ctx_low))
+        # the claim's agent is the document or its publisher ("the statement",
+        # "the European Parliament" for its resolution)
+        self_act = bool(context) and any(a.role == "agent" and (fold_str(a.text.lower()).removeprefix("the ") in ctx_low
+                                                                or a.head in ctx_set) for a in cf.actors)
         st, rs = _dates_check(cf, claim, uniq, ev.text, doc_date, self_act)
         key = {"match": "date_match", "mismatch": "date_mismatch", "other_event": "date_other_event"}.get(st)
         if key:
@@ -518,7 +524,7 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
     if v["evidence_weaker"]:
         partial.append(notes["evidence_weaker"])
     # everything the claim says is there and nothing disagrees
-    anchored = v["num_match"] or v["quote_found"] or v["date_match"]
+    anchored = v["num_match"] or v["num_close"] or v["quote_found"] or v["date_match"]
     v["all_aligned"] = float((v["cover_all"] >= 0.8 or (anchored and v["cover_all"] >= 0.6))
                              and (v["pred_same"] or v["pred_related"]) and not v["entities_missing"]
                              and not exact_mismatch and not v["neg_mismatch"] and not v["pred_antonym"])
