@@ -196,6 +196,9 @@ def _place_check(cf: Frame, ef: Frame, ev: Parsed) -> str:
 _RELATIVE_DAY = re.compile(r"\b(on|last|this)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b(yesterday|today|this week|this month)\b", re.I)
 
 
+_SAME_EVENT = ("same", "derivation", "synonym", "hypernym", "hyponym")
+
+
 def _dates_check(cf: Frame, claim: Parsed, ef_dates: list[Any], ev_sentence: str, doc_date: str | None,
                  self_act: bool = False) -> tuple[str, list[str]]:
     """Claim dates against evidence dates of the same event (the verb or event
@@ -221,7 +224,18 @@ def _dates_check(cf: Frame, claim: Parsed, ef_dates: list[Any], ev_sentence: str
             if rel in ("same", "derivation", "synonym", "hypernym", "hyponym") or not d.event or not e.event:
                 same_event.append(e)
         agree = [e for e in ef_dates if dates_agree(dv, dv_of(e))]
-        if agree:
+        # the date agrees only with another event's ("amended in 1992") while
+        # the claim's own event is dated otherwise ("renamed in 1998")
+        own = [e for e in ef_dates if e.event and e.precision != "range" and not dates_agree(dv, dv_of(e))
+               and any(_relation(x, e.event, None) in _SAME_EVENT for x in (d.event, cf.predicate) if x)]
+        own.sort(key=lambda e: min(_SAME_EVENT.index(r) for r in (_relation(x, e.event, None) for x in (d.event, cf.predicate) if x)
+                                   if r in _SAME_EVENT))
+        if agree and own and all(e.event and not any(_relation(x, e.event, None) in _SAME_EVENT
+                                                      for x in (d.event, cf.predicate) if x) for e in agree):
+            statuses.append("mismatch")
+            reasons.append(f"date {d.iso} of '{cf.predicate or d.event}' differs from '{own[0].surface}' ({own[0].event}); "
+                           f"'{agree[0].surface}' dates another event ({agree[0].event})")
+        elif agree:
             statuses.append("match")
             reasons.append(f"date {d.iso} matches '{agree[0].surface}'")
         elif [e for e in same_event if e.precision != "range"]:
@@ -498,8 +512,10 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
         ctx_set = set(re.findall(r"[a-z0-9]+", ctx_low))
         # the claim's agent is the document or its publisher ("the statement",
         # "the European Parliament" for its resolution)
-        self_act = bool(context) and any(a.role == "agent" and (fold_str(a.text.lower()).removeprefix("the ") in ctx_low
-                                                                or a.head in ctx_set) for a in cf.actors)
+        # (a name or a definite phrase: a bare common noun of the title, "emissions", is no publisher)
+        self_act = bool(context) and any(a.role == "agent" and (a.text[:1].isupper() or a.text.lower().startswith(("the ", "this ")))
+                                         and (fold_str(a.text.lower()).removeprefix("the ") in ctx_low or a.head in ctx_set)
+                                         for a in cf.actors)
         st, rs = _dates_check(cf, claim, uniq, ev.text, doc_date, self_act)
         key = {"match": "date_match", "mismatch": "date_mismatch", "other_event": "date_other_event"}.get(st)
         if key:

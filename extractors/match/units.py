@@ -65,7 +65,8 @@ def _tables(directory: str | None = None) -> dict[str, Any]:
     words = {k.lower(): float(v) for k, v in u.get("number_words", {}).items()}
     approx = sorted((m.lower() for m in u.get("approx", {}).get("markers", [])), key=len, reverse=True)
     rates = {k.lower(): v for k, v in u.get("rates", {}).items()}
-    return {"units": units, "money": money, "mult": mult, "words": words, "approx": approx, "rates": rates}
+    ratios = {k.lower(): float(v) for k, v in u.get("ratios", {}).items()}
+    return {"units": units, "money": money, "mult": mult, "words": words, "approx": approx, "rates": rates, "ratios": ratios}
 
 
 def _alt(keys: Any) -> str:
@@ -192,7 +193,22 @@ def find_measures(text: str, directory: str | None = None) -> list[Measure]:
             rate = t["rates"][rm.group(1)]
         prec = _precision(raw if not is_word else str(int(value)), approx)
         out.append(Measure(value * factor, dim, unit, rate, counted, approx, prec, text[start:end].strip(), start, end))
-    return out
+    return _with_ratios(text, out, t)
+
+
+def _with_ratios(text: str, found: list[Measure], t: dict[str, Any]) -> list[Measure]:
+    """Multiples and fractions of a comparison ("half as much", "a third as
+    many", "twice as large"): a ``ratio`` measure replacing any number word
+    read inside it."""
+    if not t["ratios"]:
+        return found
+    rx = re.compile(rf"\b({_alt(t['ratios'])})\s+as\s+[a-z]+", re.IGNORECASE)
+    out = list(found)
+    for m in rx.finditer(text):
+        s, e = m.start(), m.end()
+        out = [x for x in out if x.end <= s or x.start >= e]
+        out.append(Measure(t["ratios"][m.group(1).lower()], "ratio", "", "", "", False, 0.01, text[s:e], s, e))
+    return sorted(out, key=lambda x: x.start)
 
 
 def _close(a: float, b: float, tol: float) -> bool:
