@@ -30,6 +30,7 @@ from rapidfuzz import fuzz
 
 from extractors.claims.quantities import dates_agree, find_dates
 from extractors.match.units import Measure, compare_measures, find_measures, table_sentences
+from extractors.match.verdict_model import SUPPORT_BLOCKERS
 from extractors.nlp.frames import Frame, _lemma, frames, load_cues
 from extractors.textnorm import fold_str
 
@@ -600,6 +601,12 @@ def decide(f: Features, model: Any) -> Judgement:
         # the claim's quoted words are in the evidence (verbatim or nearly):
         # it speaks to the claim, whatever the rest
         verdict = "supported"
+    if verdict == "not_found" and f.values["num_close"] and not (f.values["num_mismatch"] or f.values["num_absent"]) \
+            and p_sup > max(p_con, p_nf) and not any(f.values.get(k) for k in SUPPORT_BLOCKERS):
+        # an approximate figure that agrees with the source's within the
+        # precision it was written with, the model leaning to support: partial
+        # support, with the source's figure as the reason
+        return Judgement("partly_supported", round(p_sup, 3), reasons + [p for p in f.partial if p not in reasons] + [pr], probs, f)
     if verdict == "supported" and f.values["num_absent"] and not (f.values["num_match"] or f.values["num_close"]):
         # the claim's figure is its anchor: a passage without it does not state the claim
         return Judgement("not_found", round(1.0 - p_nf, 3), reasons + ["the evidence shares the claim's words but not its number", pr], probs, f)
