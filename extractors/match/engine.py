@@ -542,8 +542,13 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
         partial.append(notes["evidence_weaker"])
     # everything the claim says is there and nothing disagrees
     anchored = v["num_match"] or v["num_close"] or v["quote_found"] or v["date_match"]
+    # every content word there and the figure or date agreeing exactly: a
+    # predicate not matched is only parsed otherwise ("took part", "its
+    # resolution adopted on ...")
+    exact_anchor = (v["num_match"] or v["date_match"]) and not (v["num_absent"] or v["num_close"])
     v["all_aligned"] = float((v["cover_all"] >= 0.8 or (anchored and v["cover_all"] >= 0.6))
-                             and (v["pred_same"] or v["pred_related"]) and not v["entities_missing"]
+                             and (v["pred_same"] or v["pred_related"] or (exact_anchor and v["cover_all"] >= 0.9))
+                             and not v["entities_missing"]
                              and not exact_mismatch and not v["neg_mismatch"] and not v["pred_antonym"])
     v["evidence_len"] = min(len(ev.lemmas), 80) / 80.0
     v["claim_len"] = min(len(claim.lemmas), 40) / 40.0
