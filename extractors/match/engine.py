@@ -122,6 +122,17 @@ def _name_found(name: str, words: list[str]) -> bool:
     return all(any(w == t or (len(t) >= 5 and fuzz.ratio(t, w) >= 85) for w in words) for t in toks)
 
 
+@lru_cache(maxsize=1)
+def _phrasal() -> dict[tuple[str, str], str]:
+    """(verb, particle) -> relation class, from relation_verbs.toml's [phrasal] ("call for" -> call_on)."""
+    import tomllib
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "corpus" / "gazetteer" / "relation_verbs.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {tuple(k.lower().split(None, 1)): v for k, v in data.get("phrasal", {}).items() if v and " " in k}  # type: ignore[misc]
+
+
 def _find_lemma(lem: str, pos: str, surf: str, ev: Parsed, ev_words: set[str]) -> tuple[str | None, str]:
     """How a claim lemma is found in the evidence: ("same"|relation, evidence word) or (None, "")."""
     classes = load_cues().verb_classes
@@ -136,6 +147,12 @@ def _find_lemma(lem: str, pos: str, surf: str, ev: Parsed, ev_words: set[str]) -
     for el, epos, _ in ev.lemmas:
         if epos == "PROPN":
             continue
+        # a phrasal verb of the same relation class, whatever the tagger made
+        # of its verb ("urged" / "Calls for ..." at the head of a resolution item)
+        if wp == "v" and classes.get(lem):
+            for (verb, part), cls in _phrasal().items():
+                if cls == classes[lem] and verb == el and re.search(rf"\b{re.escape(el)}\w*\s+{re.escape(part)}\b", ev.text, re.I):
+                    return "synonym", f"{el} {part}"
         if _wn_pos(epos) == wp:
             if wp == "v" and classes.get(lem) and classes.get(lem) == classes.get(el):
                 return "synonym", el  # one relation class in relation_verbs.toml ("urge" / "call")
@@ -144,8 +161,8 @@ def _find_lemma(lem: str, pos: str, surf: str, ev: Parsed, ev_words: set[str]) -
                 return r, el
         else:
             r = _relation(lem, el, None)
-            if r in ("derivation", "synonym"):  # extradite / extradition; value / worth
-                return r, el
+            if r in ("same", "derivation", "synonym"):  # killed / the killing; extradite / extradition; value / worth
+                return ("derivation" if r == "same" else r), el
     return None, ""
 
 
