@@ -428,6 +428,11 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
             if how:
                 best_rel = how
                 ef_word = el
+                # the sentence holding that word is the one compared (its negation, roles, dates)
+                holder = [f for f in ev.frames if f.predicate == el.split()[0]] \
+                    or [f for f in ev.frames if el.split()[0] in {x[0] for x in f.lemmas}]
+                if holder and ef not in holder:
+                    ef = holder[0]
             else:
                 ef_word = ""
         else:
