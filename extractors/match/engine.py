@@ -359,8 +359,10 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
     missing = []
     # the words of a number's unit ("bcm") are compared by the measure check
     measure_words = {fold_str(w.lower()) for m in claim.measures for w in re.findall(r"[A-Za-z]+", m.surface)}
+    # and the words of its dates ("29 Aug 2024") by the date check
+    date_words = {fold_str(w.lower()) for f in claim.frames for d in f.dates for w in re.findall(r"[A-Za-z]+", d.surface)}
     for lem, pos, surf in claim.lemmas:
-        if lem in _GENERIC or (surf in measure_words and pos != "PROPN"):
+        if lem in _GENERIC or (surf in measure_words and pos != "PROPN") or surf in date_words:
             continue
         w = _POS_WEIGHT.get(pos, 0.5)
         total += w
@@ -538,7 +540,7 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
         # (a name or a definite phrase: a bare common noun of the title, "emissions", is no publisher)
         self_act = bool(context) and any(a.role == "agent" and (a.text[:1].isupper() or a.text.lower().startswith(("the ", "this ")))
                                          and (fold_str(a.text.lower()).removeprefix("the ") in ctx_low or a.head in ctx_set)
-                                         for a in cf.actors)
+                                         for a in cf.actors) and len(cf.dates) == 1  # a period ("from June 2023 to August 2024") is no act's date
         st, rs = _dates_check(cf, claim, uniq, ev.text, doc_date, self_act)
         key = {"match": "date_match", "mismatch": "date_mismatch", "other_event": "date_other_event"}.get(st)
         if key:
@@ -634,6 +636,9 @@ def decide(f: Features, model: Any) -> Judgement:
         # precision it was written with, the model leaning to support: partial
         # support, with the source's figure as the reason
         return Judgement("partly_supported", round(p_sup, 3), reasons + [p for p in f.partial if p not in reasons] + [pr], probs, f)
+    if verdict == "supported" and f.values["pred_missing"] and f.values["entities_missing"]:
+        # neither what the claim says happened nor who it names is there
+        return Judgement("not_found", round(1.0 - p_nf, 3), reasons + ["the evidence has neither the claim's predicate nor all its actors", pr], probs, f)
     if verdict == "supported" and f.values["num_absent"] and not (f.values["num_match"] or f.values["num_close"]):
         # the claim's figure is its anchor: a passage without it does not state the claim
         return Judgement("not_found", round(1.0 - p_nf, 3), reasons + ["the evidence shares the claim's words but not its number", pr], probs, f)
