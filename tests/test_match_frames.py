@@ -137,6 +137,32 @@ def test_reported_requirement_is_checkable(nlp):
     assert j.verdict in SUPPORTIVE, j.reasons
 
 
+def test_ratio_of_a_comparison_is_a_number(nlp):
+    ms = find_measures("The mill now ships a quarter as much timber as it did in 2005, and twice as many trucks.")
+    assert [(m.dimension, round(m.value, 2)) for m in ms] == [("ratio", 0.25), ("ratio", 2.0)]
+    assert compare_measures(find_measures("a third as much paper"), find_measures("half as much paper")).status == "mismatch"
+    ev = "The mill now ships half as much timber as it did in 2005."
+    j = judge(nlp, "The mill now ships a third as much timber as it did in 2005.", ev)
+    assert j.verdict == "contradicted", j.reasons
+    assert any("half as much" in r for r in j.reasons)
+
+
+def test_date_of_another_event_does_not_confirm_the_claims(nlp):
+    ev = "The charter was revised twice, in 1984 and 1991, and the council renamed the charter in 2003."
+    j = judge(nlp, "The council renamed the charter in 1984.", ev)
+    assert j.verdict == "contradicted", j.reasons
+    assert any("2003" in r and "another event" in r for r in j.reasons)
+    assert judge(nlp, "The council renamed the charter in 2003.", ev).verdict in SUPPORTIVE
+
+
+def test_predicate_in_another_part_of_speech_or_a_phrasal_verb(nlp):
+    j = judge(nlp, "A ranger was killed in the fire.", "The inquiry examined the fire, which resulted in the killing of a ranger.")
+    assert j.verdict in SUPPORTIVE, j.reasons
+    j = judge(nlp, "Delegates urged an audit of the pension fund.", "3. Calls for an audit of the pension fund;")
+    assert j.verdict in SUPPORTIVE, j.reasons
+    assert any("call for" in r for r in j.reasons)
+
+
 def test_unrelated_evidence_is_not_found(nlp):
     j = judge(nlp, "The port authority raised docking fees by 8%.", "The museum opened a new wing devoted to medieval maps.")
     assert j.verdict == "not_found", j.reasons
