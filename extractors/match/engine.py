@@ -512,6 +512,14 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
             v["evidence_weaker"] = 1.0
             notes["evidence_weaker"] = f"the evidence is {ev_mod} ('{ef.modal_word or 'a call for it'}'), the claim {cf.modality}"
         v["claim_demand"] = float(cf.modality == "demanded")
+        if cf.modality == "demanded" and ev_mod in ("asserted", "reported"):
+            # the claim reports a call or an expectation ("X expects emissions
+            # to fall"); evidence stating the event is not that call, unless the
+            # calling verb (or one of its class) is there too
+            callers = [(lem, pos, surf) for lem, pos, surf in claim.lemmas if lem in load_cues().demand_verbs and lem != cf.predicate]
+            if callers and not any(_find_lemma(lem, pos, surf, ev, ev_words)[0] in ("same", "synonym") for lem, pos, surf in callers):
+                v["demand_unstated"] = 1.0
+                notes["demand_unstated"] = f"the claim reports a call or expectation ('{callers[0][2]}') the evidence does not state"
         v["evidence_hedged"] = float(ef.modality in ("hypothetical", "reported"))
     # numbers: the claim's measures against the evidence's
     if claim.measures:
@@ -636,6 +644,8 @@ def decide(f: Features, model: Any) -> Judgement:
         # precision it was written with, the model leaning to support: partial
         # support, with the source's figure as the reason
         return Judgement("partly_supported", round(p_sup, 3), reasons + [p for p in f.partial if p not in reasons] + [pr], probs, f)
+    if verdict == "supported" and f.values.get("demand_unstated"):
+        return Judgement("not_found", round(1.0 - p_nf, 3), reasons + [f.notes["demand_unstated"], pr], probs, f)
     if verdict == "supported" and f.values["pred_missing"] and f.values["entities_missing"]:
         # neither what the claim says happened nor who it names is there
         return Judgement("not_found", round(1.0 - p_nf, 3), reasons + ["the evidence has neither the claim's predicate nor all its actors", pr], probs, f)
