@@ -129,6 +129,9 @@ class ParsedDoc:
     # sanctions lists: one dict per designation (name, aliases, type, programme, listed_on, list_id)
     designations: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # how the parser read the document when ``parser`` names more than one
+    # route (e.g. PDF pages read by pdfium or by pdfplumber)
+    parser_detail: str | None = None
 
 
 @dataclass

@@ -73,6 +73,7 @@ def load(path: Path, source_id: str, timeout: float, memory_mb: int | None = Non
         published=d.get("published"),
         designations=d.get("designations") or [],
         warnings=d.get("warnings") or [],
+        parser_detail=d.get("parser_detail"),
     )
 
 
@@ -92,6 +93,7 @@ def store_doc(path: Path, doc: ParsedDoc) -> None:
                 "published": doc.published,
                 "designations": doc.designations,
                 "warnings": doc.warnings,
+                "parser_detail": doc.parser_detail,
             },
         },
     )
