@@ -120,8 +120,16 @@ def run(
     run_mod = _start_prefect(settings)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=console, disable=quiet, transient=False)
+    if not quiet and not console.is_terminal:
+        # no terminal (cron, CI, a pipe): one plain line per stage start and end
+        from flows.progress import LineReporter
+
+        progress = Progress(console=console, disable=True)
+        reporter = LineReporter()
+    else:
+        reporter = RichReporter(progress)
     with progress:
-        run_mod.set_reporter(RichReporter(progress))
+        run_mod.set_reporter(reporter)
         try:
             result = run_mod.run_case_flow(dask)(str(case), None, settings.offline, _overrides(settings))
         finally:

@@ -42,6 +42,11 @@ class Reporter:
 
     def done(self, name: str, note: str = "") -> None: ...
 
+    # called by the flow around every stage (start and end, whatever happens inside)
+    def begin(self, name: str) -> None: ...
+
+    def end(self, name: str, failed: bool = False) -> None: ...
+
 
 _reporter: Reporter = Reporter()
 
@@ -165,10 +170,18 @@ def match_stage(case: Case, claims, sources: dict[str, tuple[DocumentRow, Parsed
 
 def _timed(timings: dict[str, float], name: str, fn: Callable[[], Any]) -> Any:
     t0 = time.perf_counter()
+    begin, end = getattr(_reporter, "begin", None), getattr(_reporter, "end", None)
+    if begin:
+        begin(name)
+    failed = True
     try:
-        return fn()
+        out = fn()
+        failed = False
+        return out
     finally:
         timings[name] = round(time.perf_counter() - t0, 3)
+        if end:
+            end(name, failed)
 
 
 @flow(name="claimcheck-run", task_runner=default_task_runner(), log_prints=False)
