@@ -1,6 +1,7 @@
 # Two commands on a fresh machine with only Python 3.11:
 #   make run    runs `claimcheck run` on the bundled case
 #   make test   runs the test suite
+# and `make demo` runs the demo case (local documents only, no network).
 # uv is bootstrapped into .tools/ when it is not on PATH.
 
 UV_VERSION := 0.13.9
@@ -10,9 +11,10 @@ UV := $(CURDIR)/.tools/bin/uv
 endif
 PYTHON ?= python3
 
-.PHONY: run test sync bench help
+.PHONY: run demo test sync bench help
 
 help:
+	@echo "make demo   - run claimcheck on the demo case (corpus/cases/demo; local files, no network)"
 	@echo "make run    - run claimcheck on the bundled case (corpus/cases/serbia-after-banjska)"
 	@echo "make test   - run the test suite"
 	@echo "make bench  - print the benchmark figures (benchmarks/*.py)"
@@ -26,6 +28,10 @@ sync: $(UV)
 
 run: sync
 	$(UV) run claimcheck run $(ARGS)
+
+demo: sync
+	$(UV) run claimcheck run --case corpus/cases/demo $(ARGS)
+	@echo "report: outputs/demo/report.html   review: $(UV) run claimcheck review --case corpus/cases/demo"
 
 test: sync
 	$(UV) run python -m tests.browser_setup

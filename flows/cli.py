@@ -163,6 +163,13 @@ def _print_summary(result) -> None:
         console.print(f"[yellow]{len(result.failures)} source(s) unavailable[/] (see documents.csv):")
         for sid, err in result.failures[:50]:
             console.print(f"  {sid}: {err}", no_wrap=True, overflow="ellipsis", markup=False)
+    if result.failures and not result.sources_ok:
+        console.print(NO_SOURCE_HINT, markup=False, soft_wrap=True)
+
+
+NO_SOURCE_HINT = ("no source could be read. Next: `make demo` (or `claimcheck run --case corpus/cases/demo`) "
+                  "shows a working run on bundled local documents; `claimcheck run --offline` reuses the "
+                  "copies stored by an earlier `claimcheck fetch` with network.")
 
 
 @app.command()

@@ -366,6 +366,25 @@ def test_offline_reads_the_store_with_the_network_blocked(server, env, monkeypat
     assert rows[1].status == "failed" and rows[1].error == OFFLINE_MISSING
 
 
+def test_offline_reads_local_files_of_the_case(env, monkeypatch):
+    """A file in the case folder needs no network: offline reads it like a
+    run with network; a missing file fails with its path error."""
+    def no_network(*a, **k):
+        raise AssertionError("offline mode touched the network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    case_root, store, settings = env
+    (case_root / "docs").mkdir()
+    (case_root / "docs" / "note.pdf").write_bytes(PDF)
+    off = settings.with_(offline=True)
+    rows = fetch_all([spec("local", path="docs/note.pdf"), spec("gone", path="docs/gone.pdf")],
+                     case_root, store, off)
+    assert rows[0].status == "ok" and rows[0].final_url == "file:docs/note.pdf"
+    assert store.read(rows[0].sha256) == PDF
+    assert rows[1].status == "failed" and "local file not found" in rows[1].error
+
+
 # ---------------------------------------------------------------------- schemes, local files, many sources
 
 

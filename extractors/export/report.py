@@ -109,10 +109,24 @@ def case_meta(case: Any, run_id: str | None = None) -> dict[str, Any]:
                  "url": s.url, "published": s.published}
                 for s in case.sources
             ],
+            "root": str(case.root),
         }
     if run_id:
         meta["run_id"] = run_id
     return meta
+
+
+def local_file_link(evidence_url: str | None, case_root: Path) -> str | None:
+    """``file:docs/x.pdf#page=5`` (a case's local file, relative to the case
+    folder, as the tables keep it) -> an absolute ``file://`` URL with the same
+    fragment, which a report opened from disk can link to."""
+    if not evidence_url or not evidence_url.startswith("file:") or evidence_url.startswith("file:/"):
+        return None
+    rel, sep, frag = evidence_url[len("file:"):].partition("#")
+    full = (case_root / rel).resolve()
+    if not full.is_relative_to(case_root.resolve()):
+        return None
+    return full.as_uri() + (sep + frag if sep else "")
 
 
 def report_data(tables: Mapping[str, Iterable[Any]], article_text: str, meta: Mapping[str, Any], *,
@@ -122,8 +136,11 @@ def report_data(tables: Mapping[str, Iterable[Any]], article_text: str, meta: Ma
     sc = _rows(tables.get("source_claims"))
     mentions = _rows(tables.get("mentions"))
     latest = {(k[1], k[2]): d for k, d in latest_decisions(decisions or []).items()}
+    root = meta.get("root")
     for r in sc:
         r["effective_verdict"] = effective_verdict(r)
+        if root:
+            r["evidence_file"] = local_file_link(r.get("evidence_url"), Path(root))
         r["review_state"] = r.get("review_status") or "unreviewed"
         d = latest.get(("source_claim", source_claim_key(r)))
         if d and r.get("review_status"):

@@ -68,6 +68,12 @@ def fetch_source(spec: SourceSpec, case_root: Path, store: RawStore, settings: S
                  client: Fetcher | None = None) -> DocumentRow:
     try:
         if settings.offline:
+            if spec.path and (not (spec.url or spec.mirrors) or store.latest(spec.id) is None):
+                # a file in the case folder needs no network: read it as a run with network would
+                try:
+                    return _done(store, _local(spec, Path(case_root), store, settings), [])
+                except FetchError as exc:
+                    return _failed(spec, store, [f"path: {exc}"])
             return _offline(spec, store)
         own = client is None and bool(spec.url or spec.mirrors)
         fetcher = Fetcher(settings) if own else client

@@ -220,7 +220,9 @@
       if (r.evidence_text) {
         card.appendChild(el('blockquote', {class: 'evidence'}, marked(r.evidence_text, keys)));
         var where = el('p', {class: 'loc'}, loc(r) || 'location unknown');
-        var href = safeUrl(r.evidence_url);
+        // a case's local file can be opened from a report that is itself on disk
+        var href = safeUrl(r.evidence_url) ||
+          (location.protocol === 'file:' && r.evidence_file && /^file:\/\/\//.test(r.evidence_file) ? r.evidence_file : null);
         if (href) {
           where.appendChild(document.createTextNode(' · '));
           where.appendChild(el('a', {href: href, target: '_blank', rel: 'noopener noreferrer nofollow', referrerpolicy: 'no-referrer', class: 'deep-link'}, 'open the original'));
