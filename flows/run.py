@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,9 +20,8 @@ from prefect.task_runners import ThreadPoolTaskRunner  # noqa: F401
 from flows.taskrunners import default_task_runner
 
 from extractors.export.manifest import build_manifest, write_manifest
-from extractors.export.tables import load_duckdb, write_table
 from extractors.incremental import Ledger, Versions, previous_documents, record_fetch
-from extractors.model import Case, DocumentRow, ParsedDoc, SourceSpec
+from extractors.model import Case, DocumentRow, SourceSpec
 from extractors.registry.case import load_case
 from extractors.settings import Settings
 
@@ -112,57 +110,45 @@ def fetch_stage(case: Case, settings: Settings) -> list[DocumentRow]:
 
 
 @task(name="parse", cache_policy=NO_CACHE)
-def parse_one(doc: DocumentRow, settings: Settings, versions: Versions | None = None
-              ) -> tuple[DocumentRow, ParsedDoc | None, bool | None]:
-    """One document -> (doc with parse columns, parsed doc, reused?); cached on its sha256."""
-    from extractors.stagework import parse_document
+def parse_one(doc: DocumentRow, settings: Settings, versions: Versions | None = None):
+    """One document -> (doc with parse columns, reference to the parsed doc, reused?)."""
+    from extractors.stagework import parse_ref
 
-    return parse_document(doc, settings, versions or Versions.current(settings.model, settings.gazetteer_dir))
+    return parse_ref(doc, settings, versions or Versions.current(settings.model, settings.gazetteer_dir))
 
 
 @task(name="nlp", cache_policy=NO_CACHE)
-def nlp_one(parsed: ParsedDoc, settings: Settings, versions: Versions | None = None):
-    """One parsed document -> (mentions, relations, reused?); cached on sha256 + model + gazetteer."""
-    from extractors.stagework import analyse_document
+def nlp_one(ref, settings: Settings, versions: Versions | None = None):
+    """One parsed document (by reference) -> (key of its mentions and relations, reused?)."""
+    from extractors.stagework import nlp_ref
 
-    return analyse_document(parsed, settings, versions or Versions.current(settings.model, settings.gazetteer_dir))
+    return nlp_ref(ref, settings, versions or Versions.current(settings.model, settings.gazetteer_dir))
 
 
 @task(name="claims", cache_policy=NO_CACHE)
-def claims_stage(case: Case, article: ParsedDoc | None, settings: Settings,
-                 versions: Versions | None = None):
-    from extractors.stagework import extract_article_claims
+def claims_stage(case: Case, article, settings: Settings, versions: Versions | None = None):
+    """The article (by reference) -> (key of its claims, reused?)."""
+    from extractors.stagework import claims_ref
 
-    claims, reused = extract_article_claims(
-        case, article, settings, versions or Versions.current(settings.model, settings.gazetteer_dir))
-    _reporter.done("claims", f"{len(claims)} claims" + (" (reused)" if reused else ""))
-    return claims, reused
+    key, reused = claims_ref(case, article, settings,
+                             versions or Versions.current(settings.model, settings.gazetteer_dir))
+    _reporter.done("claims", "reused" if reused else "computed")
+    return key, reused
 
 
 @task(name="match", cache_policy=NO_CACHE)
-def match_stage(case: Case, claims, sources: dict[str, tuple[DocumentRow, ParsedDoc | None]],
-                settings: Settings, versions: Versions | None = None):
-    """Claim-source rows, one cached unit per source; returns (rows, {source_id: reused})."""
-    from extractors.stagework import claims_fingerprint, match_source
+def match_stage(case: Case, claims_key, sources: dict, settings: Settings, versions: Versions | None = None):
+    """Claims and sources by reference -> (key of every claim-source row, {source_id: reused})."""
+    from extractors.stagework import match_refs
 
-    versions = versions or Versions.current(settings.model, settings.gazetteer_dir)
-    fp = claims_fingerprint(claims)
-    resources: dict = {}
-    rows, reused = [], {}
     _reporter.stage("match", len(sources))
-    for sid, (doc, parsed) in sources.items():
-        got, hit = match_source(case, claims, fp, doc, parsed, settings, versions, resources)
-        rows.extend(got)
-        reused[sid] = hit
-        _reporter.advance("match", f"{sid}: {len(got)} rows" + (" (reused)" if hit else ""))
-    from extractors.match import add_no_source_rows
-    from extractors.stagework import claim_level_rows
 
-    rows = claim_level_rows(case, claims) + rows
-    available = sum(1 for doc, parsed in sources.values() if doc.status == "ok" and parsed is not None)
-    rows = add_no_source_rows(claims, rows, available)
-    _reporter.done("match", f"{len(rows)} claim-source rows")
-    return rows, reused
+    def progress(sid: str, hit: bool) -> None:
+        _reporter.advance("match", f"{sid}: " + ("reused" if hit else "computed"))
+
+    key, reused = match_refs(case, claims_key, sources, settings,
+                             versions or Versions.current(settings.model, settings.gazetteer_dir), progress)
+    return key, reused
 
 
 # ----------------------------------------------------------------- flow
@@ -237,7 +223,10 @@ def _per_document(ledger: Ledger, stage: str, items: list, lookup: Callable, tas
 
 
 def execute(case: Case, settings: Settings) -> RunResult:
-    from extractors.stagework import lookup_nlp, lookup_parse
+    """The stages in order.  Each hands the next one references (cache keys)
+    to its stored results; the outputs stage is the only one that loads them
+    all, and it is skipped when the previous run wrote the same outputs."""
+    from extractors.stagework import lookup_nlp_ref, lookup_parse_ref
 
     run_id = new_run_id()
     started = datetime.now(timezone.utc)
@@ -250,66 +239,45 @@ def execute(case: Case, settings: Settings) -> RunResult:
     record_fetch(ledger, docs, previous)
 
     parsed_out = _timed(timings, "parse", lambda: _per_document(
-        ledger, "parse", docs, lookup_parse, parse_one, settings, versions, lambda d: d.source_id))
+        ledger, "parse", docs, lookup_parse_ref, parse_one, settings, versions, lambda d: d.source_id))
     docs = [parsed_out[d.source_id][0] for d in docs]
-    parsed = {sid: v[1] for sid, v in parsed_out.items() if v[1] is not None}
+    refs = {sid: v[1] for sid, v in parsed_out.items() if v[1] is not None}
 
     nlp_out = _timed(timings, "nlp", lambda: _per_document(
-        ledger, "nlp", list(parsed.values()), lookup_nlp, nlp_one, settings, versions,
-        lambda p: p.source_id))
-    mentions = [m for sid in parsed for m in nlp_out[sid][0]]
-    relations = [r for sid in parsed for r in nlp_out[sid][1]]
+        ledger, "nlp", list(refs.values()), lookup_nlp_ref, nlp_one, settings, versions,
+        lambda r: r.source_id))
+    nlp_keys = {sid: nlp_out[sid][0] for sid in refs}
 
-    claims, claims_reused = _timed(timings, "claims", lambda: claims_stage(
-        case, parsed.get(ARTICLE_ID), settings, versions))
-    if parsed.get(ARTICLE_ID) is not None:
+    claims_key, claims_reused = _timed(timings, "claims", lambda: claims_stage(
+        case, refs.get(ARTICLE_ID), settings, versions))
+    if refs.get(ARTICLE_ID) is not None:
         ledger.record("claims", ARTICLE_ID, claims_reused)
-    sources = {d.source_id: (d, parsed.get(d.source_id)) for d in docs if d.source_id != ARTICLE_ID}
-    source_claims, match_reused = _timed(timings, "match", lambda: match_stage(
-        case, claims, sources, settings, versions))
+
+    sources = {d.source_id: (d, refs.get(d.source_id)) for d in docs if d.source_id != ARTICLE_ID}
+    match_key_, match_reused = _timed(timings, "match", lambda: match_stage(
+        case, claims_key, sources, settings, versions))
     for sid, hit in match_reused.items():
         ledger.record("match", sid, hit)
 
-    tables = {
-        "documents": docs,
-        "passages": [p for doc in parsed.values() for p in doc.passages],
-        "mentions": mentions,
-        "relations": relations,
-        "claims": claims,
-        "source_claims": source_claims,
-    }
-    # --- issue 7 (review): apply analyst decisions before writing --------------
-    from extractors.export.exports import publish_review_outputs
-    from extractors.review import apply_case_reviews
-
-    tables["source_claims"], tables["mentions"] = apply_case_reviews(
-        settings.out_dir, case.id, tables["source_claims"], tables["mentions"])
-    source_claims = tables["source_claims"]
-    article_doc = parsed.get(ARTICLE_ID)
-    # --- end issue 7 -------------------------------------------------------------
     out_dir = settings.out_dir / case.id
     run_dir = out_dir / "runs" / run_id
     db_path = settings.out_dir / "claimcheck.duckdb"
+    from extractors.outputs import OutputInputs, outputs_key, reuse_outputs, write_outputs
 
-    def _write():
-        for name, rows in tables.items():
-            write_table(run_dir, name, rows)
-        for name, rows in tables.items():
-            write_table(out_dir, name, rows)
-        load_duckdb(db_path, case.id, out_dir)
-        # --- issue 7 (review): report.html + datapackage/ClaimReview/FtM exports
-        publish_review_outputs((run_dir, out_dir), tables, case, article_doc.text if article_doc else "",
-                               run_id=run_id, db_path=db_path, reviews_dir=settings.out_dir)
-
-    _timed(timings, "outputs", _write)
-    counts = {name: len(rows) for name, rows in tables.items()}
-    verdicts = dict(Counter(r.verdict for r in source_claims))
+    inputs = OutputInputs(case=case, docs=docs, refs=refs, nlp_keys=nlp_keys, claims_key=claims_key,
+                          match_key=match_key_, settings=settings, run_id=run_id)
+    out_key = outputs_key(inputs)
+    written = _timed(timings, "outputs", lambda: reuse_outputs(out_key, out_dir, run_dir, db_path)
+                     or write_outputs(inputs, out_dir, run_dir, db_path))
+    ledger.record("outputs", case.id, written.reused)
+    counts, verdicts = written.counts, written.verdicts
     source_docs = [d for d in docs if d.source_id != ARTICLE_ID]
     manifest = build_manifest(
         run_id=run_id, case=case, settings=settings, started=started,
         counts=counts, verdicts=verdicts, timings=timings, documents=docs,
         versions=versions.as_dict(),
-        extra={"stages": ledger.to_dict(), "stage_inputs": versions.as_dict()},
+        extra={"stages": ledger.to_dict(), "stage_inputs": versions.as_dict(), "outputs_key": out_key,
+               "outputs_from_run": written.from_run},
     )
     write_manifest(run_dir / "run.json", manifest)
     write_manifest(out_dir / "run.json", manifest)
