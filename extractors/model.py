@@ -126,8 +126,8 @@ class ParsedDoc:
     language: str | None = None
     title: str | None = None
     published: str | None = None
-    # sanctions lists: one dict per designation (name, aliases, type, programme, listed_on, list_id)
-    designations: list[dict[str, Any]] = field(default_factory=list)
+    # sanctions lists: the designations (name, aliases, folded forms, type, programme, dates, identifiers, list id)
+    designations: Any = field(default_factory=list)  # a parse.designations.Designations table, or []
     warnings: list[str] = field(default_factory=list)
     # how the parser read the document when ``parser`` names more than one
     # route (e.g. PDF pages read by pdfium or by pdfplumber)

@@ -117,9 +117,12 @@ def write_outputs(inputs: OutputInputs, out_dir: Path, run_dir: Path, db_path: P
     nlp = {sid: load("nlp", key, settings) for sid, key in inputs.nlp_keys.items()}
     claims = load("claims", inputs.claims_key, settings) if inputs.claims_key else []
     source_claims = load("match-all", inputs.match_key, settings)
+    from extractors.match.sanctions import list_passages
+
     tables = {
         "documents": inputs.docs,
-        "passages": [p for doc in parsed.values() for p in doc.passages],
+        # a list's entries are passages only where a claim was matched to them
+        "passages": [p for doc in parsed.values() for p in doc.passages] + list_passages(parsed, source_claims),
         "mentions": [m for sid in parsed for m in nlp[sid][0]],
         "relations": [r for sid in parsed for r in nlp[sid][1]],
         "claims": claims,
@@ -133,6 +136,9 @@ def write_outputs(inputs: OutputInputs, out_dir: Path, run_dir: Path, db_path: P
     for name, rows in tables.items():
         write_table(out_dir, name, rows)
     load_duckdb(db_path, case.id, out_dir)
+    from extractors.export.lists import load_designations, write_designations
+
+    load_designations(db_path, case.id, write_designations(out_dir, parsed.values()))
     publish_review_outputs((run_dir, out_dir), tables, case, article_doc.text if article_doc else "",
                            run_id=inputs.run_id, db_path=db_path, reviews_dir=settings.out_dir)
     return Written(counts={name: len(rows) for name, rows in tables.items()},

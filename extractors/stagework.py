@@ -85,6 +85,8 @@ def analyse_document(parsed: ParsedDoc, settings: Settings, versions: Versions
         from extractors.nlp import analyse
         from extractors.nlp.pipeline import build_nlp
 
+        if not parsed.passages:  # a sanctions list: structured data, nothing for the NLP pipeline
+            return [], []
         nlp = build_nlp(settings.model, settings.gazetteer_dir)
         mentions, relations = analyse(nlp, parsed.passages, batch_size=settings.nlp_batch_size)
         return list(mentions), list(relations)

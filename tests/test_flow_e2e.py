@@ -119,6 +119,32 @@ def test_run_manifest_records_versions_counts_timings_and_sources(mini_run):
     assert manifest["sources"]["ofac-sdn-list"]["status"] == "ok"
 
 
+def test_a_list_is_designations_not_mentions_or_relations(mini_run):
+    """The list's rows never reach the NLP pipeline: no mention or relation
+    has the list as its source; its entries are a designations table, and
+    only the entries a claim was matched to are passages."""
+    lists = {"ofac-sdn-list"}
+    assert not [m for m in _rows(mini_run, "mentions") if m["source_id"] in lists]
+    assert not [r for r in _rows(mini_run, "relations") if r["source_id"] in lists]
+    assert [r for r in _rows(mini_run, "relations") if r["source_id"] not in lists]  # prose still gives relations
+    rows = [r for r in _rows(mini_run, "source_claims") if r["source_id"] in lists]
+    supported = [r for r in rows if r["verdict"] == "supported"]
+    assert supported and "RADOJCIC, Milan Rajko" in supported[0]["evidence_text"]
+    cited = {r["evidence_char_start"] for r in rows if r["evidence_char_start"] is not None}
+    passages = [p for p in _rows(mini_run, "passages") if p["source_id"] in lists]
+    assert passages and {p["char_start"] for p in passages} == cited
+    assert {p["kind"] for p in passages} == {"list-entry"}
+    des = pq.read_table(mini_run.out_dir / "designations.parquet").to_pylist()
+    assert len(des) > len(passages) and {d["source_id"] for d in des} == lists
+    con = duckdb.connect(str(mini_run.db_path), read_only=True)
+    try:
+        n, alias = con.execute("SELECT count(*), any_value(name) FILTER (WHERE list_contains(aliases_folded, 'radoicic milan')) "
+                               "FROM designations WHERE case_id = 'mini'").fetchone()
+    finally:
+        con.close()
+    assert n == len(des) and alias == "RADOJCIC, Milan Rajko"
+
+
 def test_ids_are_stable_across_reruns(mini_run, tmp_path):
     """Claim ids are hashes of what identifies the claim, not row numbers."""
     from extractors.ids import stable_id

@@ -97,8 +97,8 @@ def test_sanctions_cache_key_follows_the_layout():
     from pathlib import Path
 
     fix = Path(__file__).parent / "fixtures" / "sanctions"
-    assert parser_version("csv", (fix / "ofac-sdn-excerpt.csv").read_bytes()) == "ofac-sdn.v1"
-    assert parser_version("csv", (fix / "uk-ofsi-conlist-2022format.SYNTHETIC.csv").read_bytes()) == "uk-sanctions.v1"
+    assert parser_version("csv", (fix / "ofac-sdn-excerpt.csv").read_bytes()) == "ofac-sdn.v2"
+    assert parser_version("csv", (fix / "uk-ofsi-conlist-2022format.SYNTHETIC.csv").read_bytes()) == "uk-sanctions.v2"
     assert parser_version("text") == "text.v1"
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from extractors.errors import ParseError
 from extractors.parse import parse_document, parser_version
+from extractors.parse.sanctions import designation_passage
 
 FIX = Path(__file__).parent / "fixtures" / "sanctions"
 OFAC = FIX / "ofac-sdn-excerpt.csv"
@@ -26,10 +27,13 @@ def _by_id(doc, list_id):
 
 def test_ofac_reads_every_record_and_skips_eof_byte(ofac):
     assert OFAC.read_bytes().endswith(b"\x1a")
-    assert ofac.parser == "ofac-sdn.v1" == parser_version("csv", OFAC.read_bytes())
+    assert ofac.parser == "ofac-sdn.v2" == parser_version("csv", OFAC.read_bytes())
     assert len(ofac.designations) == 11
-    assert len(ofac.passages) == 11
-    assert all(p.kind == "list-entry" for p in ofac.passages)
+    # a list is structured data: no passage (and so no NLP) until a claim cites an entry
+    assert ofac.passages == []
+    entries = [designation_passage(ofac, d) for d in ofac.designations]
+    assert all(p.kind == "list-entry" for p in entries)
+    assert [p.paragraph for p in entries] == list(range(1, 12))
     assert not any("\x1a" in d["name"] for d in ofac.designations)
 
 
@@ -41,7 +45,11 @@ def test_ofac_radoicic_is_an_alias_of_radojcic(ofac):
     assert d["programme"] == "GLOMAG"
     assert d["listed_on"] is None
     assert d["list_name"] == "OFAC SDN"
-    p = next(p for p in ofac.passages if "RADOICIC" in p.text)
+    assert d["name_folded"] == "radojcic milan rajko"
+    assert d["aliases_folded"] == ["radojicic milan", "radoicic milan"]
+    assert "DOB 21 Feb 1978" in d["identifiers"] and "Identification Number 1174669941" in d["identifiers"]
+    assert not any("a.k.a" in x for x in d["identifiers"])
+    p = designation_passage(ofac, d)
     assert p.text.startswith(
         "RADOJCIC, Milan Rajko (a.k.a. RADOJICIC, Milan; RADOICIC, Milan) — individual designated under program GLOMAG (OFAC SDN, entry 33920)."
     )
@@ -66,7 +74,7 @@ def test_ofac_nulls_programmes_and_types(ofac):
 ])
 def test_uk_layouts(path, list_name, list_id, regime):
     doc = parse_document("uk-sanctions-list", "sha-uk", path.read_bytes(), "csv")
-    assert doc.parser == "uk-sanctions.v1"
+    assert doc.parser == "uk-sanctions.v2"
     d = _by_id(doc, list_id)
     assert d["name"] == "RADOICIC, Milan"
     assert "RADOJICIC, Milan" in d["aliases"]
@@ -77,7 +85,9 @@ def test_uk_layouts(path, list_name, list_id, regime):
     assert d["list_name"] == list_name
     # one designation per person, not per name row
     assert sum(1 for x in doc.designations if "RADO" in x["name"]) == 1
-    p = next(p for p in doc.passages if p.text.startswith("RADOICIC, Milan"))
+    assert d["name_folded"] == "radoicic milan" and "радоичић" in " ".join(d["aliases_folded"])
+    p = designation_passage(doc, d)
+    assert p.text.startswith("RADOICIC, Milan") and doc.text[p.char_start:p.char_end] == p.text
     assert "on 2022-12-09" in p.text and f"entry {list_id}" in p.text
 
 
@@ -128,7 +138,7 @@ def test_designation_rows_link_to_passages(ofac):
     rows = designation_rows(ofac)
     assert len(rows) == 11
     assert all(list(r) == DESIGNATION_COLUMNS for r in rows)
-    by_passage = {p.passage_id: p for p in ofac.passages}
+    by_passage = {p.passage_id: p for p in (designation_passage(ofac, d) for d in ofac.designations)}
     r = next(r for r in rows if r["list_id"] == "33920")
     assert "RADOICIC, Milan" in r["aliases"]
     assert by_passage[r["passage_id"]].text.startswith("RADOJCIC, Milan Rajko")

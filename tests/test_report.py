@@ -120,3 +120,28 @@ def test_write_report(tmp_path):
     assert path.name == "report.html"
     assert "run 20260101T000000Z-abc123" in html
     assert not list((tmp_path / "out").glob(".*tmp"))
+
+
+def test_page_size_does_not_grow_with_relations_and_mentions():
+    """Tens of thousands of relations and mentions: the static page carries a
+    bounded number of rows, says how many it left in the tables, and its size
+    stays that of a small case."""
+    from dataclasses import replace
+
+    from extractors.export.report import REPORT_MAX_ROWS
+
+    tables = build_tables()
+    small = len(render_report(tables, ARTICLE, CASE_META).encode("utf-8"))
+    rel, men = tables["relations"][0], tables["mentions"][0]
+    big = dict(tables)
+    big["relations"] = [replace(rel, relation_id=f"rel-{i}", sentence=f"{rel.sentence} {i}") for i in range(30_000)]
+    big["mentions"] = [replace(men, mention_id=f"men-{i}") for i in range(30_000)]
+    data = report_data(big, ARTICLE, CASE_META)
+    assert len(data["relations"]) == len(data["mentions"]) == REPORT_MAX_ROWS
+    assert data["omitted"] == {"relations": 30_000 - REPORT_MAX_ROWS, "mentions": 30_000 - REPORT_MAX_ROWS}
+    assert set(data["relations"][0]) <= {"relation_id", "source_id", "subject", "subject_type", "predicate", "negated",
+                                         "object", "object_type", "modality", "page", "sentence"}
+    size = len(render_report(big, ARTICLE, CASE_META).encode("utf-8"))
+    assert size < small + 2 * REPORT_MAX_ROWS * 1200, (small, size)
+    # the review app keeps every mention: each can be reviewed there
+    assert len(report_data(big, ARTICLE, CASE_META, review_api="/api/review")["mentions"]) == 30_000

@@ -42,6 +42,13 @@ VERDICT_LABELS = {
     "not_checkable": "not checkable",
 }
 REPORT_FILE = "report.html"
+# rows of the mentions and relations tabs carried inside a static report; the
+# rest stay in the tables next to it (the page says how many), so the page's
+# size does not grow with a case's size
+REPORT_MAX_ROWS = 2000
+# the fields of a relation the page shows
+RELATION_FIELDS = ("relation_id", "source_id", "subject", "subject_type", "predicate", "negated", "object",
+                   "object_type", "modality", "page", "sentence")
 
 
 @lru_cache(maxsize=None)
@@ -131,10 +138,18 @@ def local_file_link(evidence_url: str | None, case_root: Path) -> str | None:
 
 def report_data(tables: Mapping[str, Iterable[Any]], article_text: str, meta: Mapping[str, Any], *,
                 decisions: Iterable[Decision] | None = None, review_api: str | None = None,
-                generated_at: str | None = None) -> dict[str, Any]:
-    """The JSON the page script renders (also handy for tests)."""
+                generated_at: str | None = None, max_rows: int | None = REPORT_MAX_ROWS) -> dict[str, Any]:
+    """The JSON the page script renders (also handy for tests).
+
+    The static report carries at most *max_rows* mentions and relations
+    (``omitted`` counts the rest); the review app (*review_api*) carries every
+    mention, since each can be reviewed there."""
     sc = _rows(tables.get("source_claims"))
-    mentions = _rows(tables.get("mentions"))
+    all_mentions = _rows(tables.get("mentions"))
+    all_relations = [{k: r.get(k) for k in RELATION_FIELDS} for r in _rows(tables.get("relations"))]
+    cap = None if review_api else max_rows
+    mentions = all_mentions if cap is None else all_mentions[:cap]
+    relations = all_relations if cap is None else all_relations[:cap]
     latest = {(k[1], k[2]): d for k, d in latest_decisions(decisions or []).items()}
     root = meta.get("root")
     for r in sc:
@@ -158,7 +173,7 @@ def report_data(tables: Mapping[str, Iterable[Any]], article_text: str, meta: Ma
         sid = doc["source_id"]
         entry = sources.setdefault(sid, {"title": "the article" if sid == "article" else sid})
         entry.update({"status": doc.get("status"), "final_url": doc.get("final_url"), "sha256": doc.get("sha256")})
-    for r in sc + mentions + _rows(tables.get("relations")):
+    for r in sc + all_mentions + all_relations:
         sources.setdefault(r["source_id"], {"title": r["source_id"]})
     claims = _rows(tables.get("claims"))
     return {
@@ -171,7 +186,8 @@ def report_data(tables: Mapping[str, Iterable[Any]], article_text: str, meta: Ma
         "claims": claims,
         "source_claims": sc,
         "mentions": mentions,
-        "relations": _rows(tables.get("relations")),
+        "relations": relations,
+        "omitted": {"mentions": len(all_mentions) - len(mentions), "relations": len(all_relations) - len(relations)},
         "sources": sources,
         "review": {"api": review_api} if review_api else None,
     }
@@ -239,10 +255,12 @@ def render_report(tables: Mapping[str, Iterable[Any]], article_text: str, meta: 
 <section id="tab-mentions" hidden>
 <table><thead><tr><th>source</th><th>page</th><th>as written</th><th>canonical</th><th>kind</th><th>sentence</th><th>review</th></tr></thead>
 <tbody id="mentions-body"></tbody></table>
+<div id="mentions-more" class="more"></div>
 </section>
 <section id="tab-relations" hidden>
 <table><thead><tr><th>source</th><th>subject</th><th>predicate</th><th>object</th><th>modality</th><th>page</th><th>sentence</th></tr></thead>
 <tbody id="relations-body"></tbody></table>
+<div id="relations-more" class="more"></div>
 </section>
 </main>
 <script type="application/json" id="cc-data">{embed_json(data)}</script>

@@ -20,7 +20,6 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from rapidfuzz import fuzz
 
 from extractors.claims.cues import load_cues
 from extractors.claims.quantities import find_quantities
@@ -38,6 +37,7 @@ from extractors.match.compare import (
     view_claim,
 )
 from extractors.match.retrieve import SourceIndex, build_index, retrieve
+from extractors.match.sanctions import check_listing, is_list, mentions_listing
 from extractors.match.verdict import Decision, decide
 from extractors.model import Case, Claim, DocumentRow, ParsedDoc, Passage, SourceClaim, SourceSpec
 from extractors.textnorm import fold_str
@@ -61,107 +61,10 @@ def _evidence_url(row: DocumentRow, doc: ParsedDoc | None, passage: Passage | No
     return base
 
 
-def _sanctions_jurisdiction(text: str) -> set[str]:
-    low = " " + fold_str(text.lower()) + " "
-    out = set()
-    for key, spec in load_cues().get("sanctions_jurisdictions", {}).items():
-        if any(re.search(r"(?<![\w.])" + re.escape(w) + r"(?![\w])", low) for w in spec["claim"]):
-            out.add(key)
-    return out
-
-
-def _list_jurisdiction(spec: SourceSpec | None, doc: ParsedDoc) -> set[str]:
-    names = " ".join(filter(None, [spec.publisher if spec else "", spec.title if spec else ""] +
-                            [str(d.get("list_name", "")) for d in doc.designations[:1]])).lower()
-    out = set()
-    for key, js in load_cues().get("sanctions_jurisdictions", {}).items():
-        if any(re.search(r"(?<![\w.])" + re.escape(w) + r"(?![\w])", names) for w in js["list"]):
-            out.add(key)
-    return out
-
-
 def _name_tokens(s: str) -> list[str]:
     s = re.sub(r"\bU\.S\.(?=\W|$)|\bUS\b", "usa", s)
     s = re.sub(r"\bU\.K\.(?=\W|$)", "uk", s)
     return [t for t in re.findall(r"[a-z0-9]+", fold_str(s)) if len(t) > 1]
-
-
-def _designation_match(person: str, d: dict[str, Any], gazetteer: Any = None) -> tuple[str, str] | None:
-    """(name as listed, how) when *person* matches the designation's name or an
-    alias: exact token match (diacritics and case folded) first, then the
-    gazetteer id, then a close spelling (rapidfuzz ratio >= 85 per token)."""
-    ptoks = _name_tokens(person)
-    if len(ptoks) < 2:
-        return None
-    names = [("primary name", d.get("name") or "")] + [("alias", a) for a in d.get("aliases") or []]
-    for kind, nm in names:
-        ntoks = _name_tokens(nm)
-        if ntoks and all(p in ntoks for p in ptoks):
-            return nm, f"{kind} '{nm}'"
-    if gazetteer is not None:
-        pid = gazetteer.lookup(person)
-        for kind, nm in names:
-            flipped = " ".join(reversed([x.strip() for x in nm.split(",", 1)])) if "," in nm else nm
-            if pid and gazetteer.lookup(flipped) == pid:
-                return nm, f"{kind} '{nm}' (gazetteer {pid})"
-    for kind, nm in names:
-        ntoks = _name_tokens(nm)
-        if ntoks and all(any(len(p) >= 5 and fuzz.ratio(p, n) >= 85 for n in ntoks) or p in ntoks for p in ptoks):
-            return nm, f"{kind} '{nm}' (spelling variant)"
-    return None
-
-
-def _sanctions_check(claim: Claim, view: ClaimView, spec: SourceSpec | None, doc: ParsedDoc, gazetteer: Any = None) -> tuple[Decision, Passage | None] | None:
-    cues = load_cues()
-    persons = []
-    for a in view.actors:
-        pid = gazetteer.lookup(a) if gazetteer is not None else None
-        if pid and pid.startswith("person:"):
-            a = gazetteer.label(pid)  # "Radoicic" -> the gazetteer's full name
-        if len(_name_tokens(a)) >= 2 and a not in persons:
-            persons.append(a)
-    if not persons:
-        return None
-    reasons = list(view.resolutions)
-    want = _sanctions_jurisdiction(view.body)
-    have = _list_jurisdiction(spec, doc)
-    if want and have and not (want & have):
-        return Decision("not_found", 0.0, reasons + [f"claim is about the {'/'.join(sorted(want)).upper()} list; this is the {'/'.join(sorted(have)).upper()} list"]), None
-    low = fold_str(view.body.lower())
-    expected: list[str] = []
-    named: list[str] = []
-    for phrase, codes in cues["sanctions_programmes"].items():
-        if phrase == "list_cues" or not isinstance(codes, list):
-            continue
-        if re.search(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])", low):
-            named.append(phrase)
-            expected.extend(c.lower() for c in codes)
-    for person in persons:
-        for d in doc.designations:
-            m = _designation_match(person, d, gazetteer)
-            if m is None:
-                continue
-            listed, how = m
-            progs = d.get("programme") or d.get("programmes") or []
-            if isinstance(progs, str):
-                progs = [p.strip() for p in re.split(r"[;,]", progs) if p.strip()]
-            prog_l = [p.lower() for p in progs]
-            passage = next((p for p in doc.passages if fold_str(listed.lower()) in fold_str(p.text.lower())
-                            or (d.get("list_id") and str(d.get("list_id")) in p.text)), None)
-            r = reasons + [f"{person} listed as {how} (entry {d.get('list_id')})"]
-            if named:
-                if any(e in prog_l for e in expected):
-                    return Decision("supported", 0.95, r + [f"programme {', '.join(progs)} matches '{named[0]}'"]), passage
-                return Decision("contradicted", 0.85, r + [f"programme differs: listed under {', '.join(progs) or 'no programme'}, claim says '{named[0]}'"]), passage
-            return Decision("supported", 0.85, r + [f"listed under {', '.join(progs)}; the claim names no programme"]), passage
-    n = len(doc.designations)
-    return Decision("not_found", 0.0, reasons + [f"no entry for {', '.join(persons)} among {n} designations (names and aliases, diacritics folded)"]), None
-
-
-def _mentions_listing(view: ClaimView) -> bool:
-    cues = load_cues()["sanctions_programmes"].get("list_cues", [])
-    low = fold_str(view.body.lower())
-    return any(re.search(r"(?<![\w])" + re.escape(c) + r"(?![\w])", low) for c in cues)
 
 
 def _with_found(view: ClaimView, cov: Any, found: set[str]) -> Any:
@@ -294,8 +197,8 @@ def check_claim_source(claim: Claim, view: ClaimView, spec: SourceSpec | None, r
 
     The best passage by relevance is judged first; when it gives not_found the
     next two candidates are tried (a claim may sit in the second-best passage)."""
-    if doc.designations or (spec is not None and spec.kind == "sanctions-list"):
-        res = _sanctions_check(claim, view, spec, doc, gazetteer)
+    if is_list(doc, spec):
+        res = check_listing(claim, view, spec, doc, gazetteer, nlp)
         if res is not None:
             return res[0], res[1], (1.0 if res[0].verdict != "not_found" else 0.0)
     own = _own_stems(spec)
@@ -385,8 +288,8 @@ def match_claims(case: Case, claims: list[Claim], sources: dict[str, tuple[Docum
             if not is_cited:
                 # cheap pre-filter for uncited sources: a sanctions list only for
                 # claims that talk about listings, text only above the floor
-                if doc.designations or (specs.get(sid) and specs[sid].kind == "sanctions-list"):
-                    if not _mentions_listing(view):
+                if is_list(doc, specs.get(sid)):
+                    if not mentions_listing(view):
                         continue
                 else:
                     pre = retrieve(view, indexes[sid], k=3, gazetteer=gazetteer, own=_own_stems(specs.get(sid)))

@@ -61,6 +61,10 @@ def load(path: Path, source_id: str, timeout: float, memory_mb: int | None = Non
     text = d["text"]
     sha = d["sha256"]
     passages = make_passages(text, [tuple(p) for p in d["spans"]], source_id, sha)
+    try:
+        designations = _load_designations(path, d)
+    except Exception:  # noqa: BLE001 - a missing or damaged table is a cache miss
+        return None
     return ParsedDoc(
         source_id=source_id,
         sha256=sha,
@@ -71,13 +75,36 @@ def load(path: Path, source_id: str, timeout: float, memory_mb: int | None = Non
         language=d.get("language"),
         title=d.get("title"),
         published=d.get("published"),
-        designations=d.get("designations") or [],
+        designations=designations,
         warnings=d.get("warnings") or [],
         parser_detail=d.get("parser_detail"),
     )
 
 
+def _designations_path(path: Path) -> Path:
+    return path.with_name(path.name[: -len(".json")] + ".designations.parquet")
+
+
+def _load_designations(path: Path, d: dict[str, Any]):
+    """A list's designations from their Parquet file next to the JSON."""
+    if not d.get("designations_file"):
+        return d.get("designations") or []
+    from .designations import Designations
+
+    return Designations.read_parquet(path.with_name(d["designations_file"]))
+
+
 def store_doc(path: Path, doc: ParsedDoc) -> None:
+    designations: Any = doc.designations
+    extra: dict[str, Any] = {}
+    if designations:
+        # a list's designations go to Parquet; the JSON names the file, which
+        # is written first so a reader that finds the JSON finds the table
+        from .designations import as_designations
+
+        target = _designations_path(path)
+        as_designations(designations).write_parquet(target)
+        designations, extra = [], {"designations_file": target.name}
     _write(
         path,
         {
@@ -91,9 +118,10 @@ def store_doc(path: Path, doc: ParsedDoc) -> None:
                 "language": doc.language,
                 "title": doc.title,
                 "published": doc.published,
-                "designations": doc.designations,
+                "designations": designations,
                 "warnings": doc.warnings,
                 "parser_detail": doc.parser_detail,
+                **extra,
             },
         },
     )

@@ -293,11 +293,28 @@
   }
 
   // ------------------------------------------------------------ mentions & relations
+  // Big tables are built page by page from the page's own data: the first
+  // PAGE rows, then PAGE more per click, so a case with thousands of
+  // relations opens as fast as a small one.
+  var PAGE = 200;
+  var shown = {mentions: PAGE, relations: PAGE};
+  function pager(name, total, rerender) {
+    var box = byId(name + '-more'); clear(box);
+    var omitted = (DATA.omitted && DATA.omitted[name]) || 0;
+    if (total > shown[name]) {
+      box.appendChild(el('button', {type: 'button', class: 'more'}, 'show ' + Math.min(PAGE, total - shown[name]) + ' more of ' + (total - shown[name]) + ' not shown'));
+      box.firstChild.addEventListener('click', function () { shown[name] += PAGE; rerender(); });
+    }
+    if (omitted) {
+      box.appendChild(el('p', {class: 'small'}, omitted + ' more rows are not in this page; the full table is ' + name + '.csv / ' + name + '.parquet next to it.'));
+    }
+  }
   function renderMentions() {
     var body = byId('mentions-body'); clear(body);
-    DATA.mentions.forEach(function (m) {
-      if (state.source && m.source_id !== state.source) return;
-      if (state.review && m.review_state !== state.review) return;
+    var rows = DATA.mentions.filter(function (m) {
+      return !(state.source && m.source_id !== state.source) && !(state.review && m.review_state !== state.review);
+    });
+    rows.slice(0, shown.mentions).forEach(function (m) {
       var keys = {}; words(m.surface).forEach(function (w) { keys[w] = 1; });
       var tr = el('tr', {'data-mention-id': m.mention_id},
         el('td', null, sourceTitle(m.source_id)),
@@ -311,12 +328,13 @@
       tr.appendChild(rv);
       body.appendChild(tr);
     });
-    byId('mentions-count').textContent = String(body.childNodes.length);
+    byId('mentions-count').textContent = String(rows.length);
+    pager('mentions', rows.length, renderMentions);
   }
   function renderRelations() {
     var body = byId('relations-body'); clear(body);
-    DATA.relations.forEach(function (r) {
-      if (state.source && r.source_id !== state.source) return;
+    var rows = DATA.relations.filter(function (r) { return !(state.source && r.source_id !== state.source); });
+    rows.slice(0, shown.relations).forEach(function (r) {
       body.appendChild(el('tr', {'data-relation-id': r.relation_id},
         el('td', null, sourceTitle(r.source_id)),
         el('td', null, r.subject + (r.subject_type ? ' (' + r.subject_type + ')' : '')),
@@ -326,7 +344,8 @@
         el('td', null, r.page === null || r.page === undefined ? '' : String(r.page)),
         el('td', null, r.sentence)));
     });
-    byId('relations-count').textContent = String(body.childNodes.length);
+    byId('relations-count').textContent = String(rows.length);
+    pager('relations', rows.length, renderRelations);
   }
 
   function renderAll() { renderChart(); renderArticle(); renderDetail(); renderMentions(); renderRelations(); }
