@@ -47,6 +47,9 @@ class Reporter:
 
 
 _reporter: Reporter = Reporter()
+# perf_counter() when the flow's body began: the CLI reports the time between
+# calling the flow and this moment as Prefect's start-up
+EXECUTE_STARTED: float | None = None
 
 
 def set_reporter(reporter: Reporter | None) -> None:
@@ -228,6 +231,8 @@ def execute(case: Case, settings: Settings) -> RunResult:
     all, and it is skipped when the previous run wrote the same outputs."""
     from extractors.stagework import lookup_nlp_ref, lookup_parse_ref
 
+    global EXECUTE_STARTED
+    EXECUTE_STARTED = time.perf_counter()
     run_id = new_run_id()
     started = datetime.now(timezone.utc)
     timings: dict[str, float] = {}
