@@ -24,6 +24,7 @@ class LineReporter:
         self._total: dict[str, int | None] = {}
         self._items: dict[str, int] = {}
         self._reused: dict[str, int] = {}
+        self._computed: dict[str, int] = {}
         self._note: dict[str, str] = {}
 
     def _print(self, name: str, text: str) -> None:
@@ -33,17 +34,19 @@ class LineReporter:
     # the flow calls begin/end around every stage ...
     def begin(self, name: str) -> None:
         self._t0[name] = time.perf_counter()
-        self._items[name] = self._reused[name] = 0
+        self._items[name] = self._reused[name] = self._computed[name] = 0
         self._total[name] = None
         self._note[name] = ""
         self._print(name, "start")
 
     def end(self, name: str, failed: bool = False) -> None:
         secs = time.perf_counter() - self._t0.pop(name, time.perf_counter())
-        n, reused = self._items.get(name, 0), self._reused.get(name, 0)
+        n, reused, computed = self._items.get(name, 0), self._reused.get(name, 0), self._computed.get(name, 0)
         parts = []
-        if n:
-            parts.append(f"{n} items ({n - reused} computed, {reused} reused)")
+        if n and reused + computed:
+            parts.append(f"{n} items ({computed} computed, {reused} reused)")
+        elif n:
+            parts.append(f"{n} items")
         if self._note.get(name):
             parts.append(self._note[name])
         status = "failed" if failed else "done"
@@ -57,8 +60,10 @@ class LineReporter:
 
     def advance(self, name: str, note: str = "") -> None:
         self._items[name] = self._items.get(name, 0) + 1
-        if "reused" in note:
+        if note.endswith("reused") or note.endswith("(reused)"):
             self._reused[name] = self._reused.get(name, 0) + 1
+        elif note.endswith("computed"):
+            self._computed[name] = self._computed.get(name, 0) + 1
 
     def done(self, name: str, note: str = "") -> None:
         if note:
