@@ -264,7 +264,7 @@ def _long_pdf(path: Path, pages: int, rng: random.Random, title: str) -> None:
 
     pdf = FPDF()
     pdf.set_creation_date(__import__("datetime").datetime(2024, 1, 1))
-    pdf.set_auto_page_break(True, margin=20)
+    pdf.set_auto_page_break(False)
     pdf.set_title(title)
     for p in range(pages):
         pdf.add_page()
@@ -275,8 +275,8 @@ def _long_pdf(path: Path, pages: int, rng: random.Random, title: str) -> None:
         pdf.multi_cell(0, 7, f"{p + 1}. Section {p + 1}")
         pdf.ln(2)
         pdf.set_font("Helvetica", size=10)
-        for _ in range(5):
-            pdf.multi_cell(0, 5, _paragraph(rng, 5))
+        for _ in range(4):
+            pdf.multi_cell(0, 5, _paragraph(rng, 4))
             pdf.ln(2)
         pdf.set_y(-15)
         pdf.set_font("Helvetica", size=8)

@@ -157,10 +157,10 @@ def run(
     if not quiet:
         stages = sum(result.timings.values())
         prefect_s = (run_mod.EXECUTE_STARTED or t_flow) - t_flow
-        console.print(
+        print(
             f"start-up: interpreter and imports {t_flow - _T0 + _process_age(_T0):.2f} s "
             f"(prefect {t_flow - t_imports:.2f} s of it), Prefect flow start {prefect_s:.2f} s; "
-            f"stages {stages:.2f} s; flow end {t_end - t_flow - prefect_s - stages:.2f} s", markup=False)
+            f"stages {stages:.2f} s; flow end {t_end - t_flow - prefect_s - stages:.2f} s", flush=True)
 
 
 def _overrides(settings: Settings) -> dict:

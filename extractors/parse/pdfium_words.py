@@ -4,8 +4,9 @@ pdfplumber reads a page through pdfminer's layout engine in pure Python
 (about 0.1-0.5 s a page).  pdfium (C++, through pypdfium2) reads the same
 text layer in milliseconds.  This module asks pdfium for every character's
 code point, box, font and matrix, builds the character dicts pdfplumber
-builds (same keys, same geometry: the box spans the font's descent to
-descent + size, as pdfminer draws it) and hands them to pdfplumber's own
+builds (same keys, same geometry: the box starts at the origin, ends at
+the advance, and spans the font's descent to descent + size, as pdfminer
+draws it) and hands them to pdfplumber's own
 ``WordExtractor``, so the words -- and everything the parser builds on
 them -- are the ones pdfplumber would produce.
 
@@ -16,9 +17,15 @@ sure to be faithful, and the caller reads that page with pdfplumber:
 * any text runs sideways (pdfplumber turns such pages or drops the
   sideways words; that logic stays in one place);
 * the text holds characters pdfium could not map to Unicode;
-* pdfium drew a character's box from the glyph's outline instead of its
-  advance width (embedded fonts with glyph boxes): gaps between words
-  would not be pdfminer's;
+* the page uses an embedded font or a font other than the standard fonts
+  whose metrics pdfminer ships: pdfium boxes such characters by their glyph outlines (or a
+  substitute font's), pdfminer by their advance widths, and the gaps that
+  separate words would not be pdfplumber's (such pages are the rule in
+  published reports, so the fast pass pays off on generated PDFs and
+  those set in the standard fonts);
+* pdfium put a space between two characters closer than pdfplumber's word
+  gap: it may stand for a space character pdfium dropped (a word break for
+  pdfplumber) or for nothing (no break), and only pdfplumber can tell;
 * the words disagree with pdfium's own reading of the page: pdfium inserts
   a space wherever it sees a word gap, and the count of its words must be
   close to the count of ours (a wrong font width or size shows up here).
@@ -29,10 +36,13 @@ import ctypes
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as R
+from pdfminer.fontmetrics import FONT_METRICS  # the standard fonts' metrics pdfminer uses
 
 # share of words by which pdfium's own word count may differ from ours
 # (pdfplumber also cuts words where the font changes, pdfium does not)
 WORD_COUNT_SLACK = 0.15
+# pdfplumber's default x_tolerance: a wider gap between characters ends a word
+WORD_GAP = 3.0
 
 
 class _Buffers:
@@ -40,7 +50,6 @@ class _Buffers:
         self.rect = R.FS_RECTF()
         self.matrix = R.FS_MATRIX()
         self.name = ctypes.create_string_buffer(512)
-        self.descent = ctypes.c_float()
 
 
 def open_document(raw: bytes):
@@ -100,6 +109,7 @@ def _chars(tp, height: float) -> tuple[list[dict] | None, str]:
     get_origin = R.FPDFText_GetCharOrigin
     ox, oy = ctypes.c_double(), ctypes.c_double()
     upright = True
+    gap_open = False
     sideways = 0
     for i in range(n):
         u = codes[i]
@@ -108,6 +118,8 @@ def _chars(tp, height: float) -> tuple[list[dict] | None, str]:
         if not addr:
             # a space or line break pdfium generated: pdfplumber sees no
             # character there and cuts words by distance alone
+            if u == 32:
+                gap_open = True
             continue
         if u == 0xFFFD or u == 0xFFFF or (u < 32 and u not in (2, 9, 10, 13)) or 0xD800 <= u <= 0xDFFF:
             return None, "unmapped characters"
@@ -122,12 +134,18 @@ def _chars(tp, height: float) -> tuple[list[dict] | None, str]:
             scale = m.d
             size = fsize * scale
             font = R.FPDFTextObj_GetFont(obj)
+            if font and R.FPDFFont_GetIsEmbedded(font):
+                # pdfium boxes an embedded font's characters by their glyph
+                # outlines, pdfminer by their advance widths: the gaps that
+                # separate words would not be pdfplumber's
+                return None, "embedded font"
             k = R.FPDFFont_GetBaseFontName(font, b.name, len(b.name)) if font else 0
             fontname = b.name.value.decode("utf-8", "replace") if k else ""
-            if font and R.FPDFFont_GetDescent(font, ctypes.c_float(1.0), ctypes.byref(b.descent)):
-                descent = b.descent.value
-            else:
-                descent = 0.0
+            if fontname not in FONT_METRICS:
+                # a font pdfium substitutes: its spaces and boxes follow the
+                # substitute, and pdfplumber's word gaps cannot be rebuilt
+                return None, "substituted font"
+            descent = FONT_METRICS[fontname][0].get("Descent", 0.0) / 1000.0
         if u in (9, 10, 13):
             continue
         if not upright:
@@ -135,22 +153,38 @@ def _chars(tp, height: float) -> tuple[list[dict] | None, str]:
             continue  # margin notes, watermarks: pdfplumber drops them too
         get_box(raw, i, rect)
         get_origin(raw, i, ox, oy)
-        if abs(rect.left - ox.value) > 0.01:
-            # pdfium drew this box from the glyph's outline, not from its
-            # advance width as pdfminer does: word gaps would differ
-            return None, "glyph-shaped character boxes"
         # pdfminer's box: from the font's descent below the baseline to
-        # descent + size; pdfium's loose box starts at the same descent
-        bottom = height - rect.bottom
+        # descent + size, with the descent of the font's metrics
+        bottom = height - (oy.value + descent * size)
         top = bottom - size
-        x0, x1 = rect.left, rect.right
+        # pdfium's box is the advance box grown to the glyph's outline
+        # where it sticks out (the hook of a "j"); pdfminer starts at the origin
+        x0, x1 = ox.value, max(ox.value, rect.right)
+        if gap_open and out:
+            gap_open = False
+            prev = out[-1]
+            if abs(prev["top"] - top) < 1.0 and x0 - prev["x1"] <= WORD_GAP:
+                # pdfium put a space where the characters nearly touch: it
+                # either stands for a space character pdfium dropped (which
+                # ends a word for pdfplumber) or for nothing at all (which
+                # does not); only pdfplumber can tell
+                return None, "ambiguous word gap"
         out.append({
             # pdfium marks a hyphen that ends a line as 0x02 / 0xFFFE
             "text": "-" if u in (2, 0xFFFE) else chr(u),
             "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
             "width": x1 - x0, "height": size, "upright": True,
-            "size": size, "fontname": fontname,
+            "size": size, "fontname": fontname, "_obj": addr,
         })
+    # a glyph that sticks out to the right (an italic "f") must not close
+    # the gap to the next character: pdfminer ends a box at the advance,
+    # which is never past the next character of the same run
+    for a, b_ in zip(out, out[1:]):
+        if a["_obj"] == b_["_obj"] and a["x0"] < b_["x0"] < a["x1"]:
+            a["x1"] = b_["x0"]
+            a["width"] = a["x1"] - a["x0"]
+    for c in out:
+        del c["_obj"]
     if sideways > len(out):
         return None, "sideways text"  # pdfplumber turns such a page
     return out, ""
