@@ -13,23 +13,27 @@ table of case.toml, in one of two ways:
 Editions found are recorded in an append-only ledger file
 ``<state_dir>/editions/<case-id>.json`` -- case.toml is never edited -- and
 :func:`with_editions` adds them to the case as extra sources, so every later
-run (and ``claimcheck watch``) processes them.  No Prefect here.
+run (and ``claimcheck watch``) processes them.  Every request goes through
+the project's one guarded client (:class:`extractors.fetch.http.Fetcher`):
+addresses checked at every redirect hop, bodies capped, no proxy variables.
+No Prefect here.
 """
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
-import socket
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urljoin
 
 import httpx
 
-from extractors.errors import RegistryError
+from extractors.errors import FetchError, RegistryError
+from extractors.fetch import guard
+from extractors.fetch.guard import BlockedAddress
+from extractors.fetch.http import Fetcher, HTTPStatusError, RetryableError, describe
 from extractors.export.tables import atomic_write_bytes
 from extractors.model import Case, SourceSpec
 from extractors.settings import Settings
@@ -166,39 +170,31 @@ def with_editions(case: Case, editions: Iterable[Edition]) -> Case:
 # ----------------------------------------------------------------- finding new editions
 
 
-def _allowed(url: str, settings: Settings) -> bool:
-    """Refuse loopback/private hosts unless the settings allow them (as fetch does)."""
-    if settings.allow_private_addresses:
-        return True
-    host = urlsplit(url).hostname or ""
+def _probe(fetcher: Fetcher, url: str) -> bool:
+    """Does *url* answer 200/206?  Through the guarded client: every redirect
+    hop is scheme- and address-checked (a refusal raises FetchError)."""
     try:
-        infos = socket.getaddrinfo(host, None)
-    except OSError:
+        return fetcher.probe(url).status in (200, 206)
+    except (HTTPStatusError, RetryableError):
         return False
-    for info in infos:
-        ip = ipaddress.ip_address(info[4][0])
-        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved:
-            return False
-    return True
 
 
-def _client(settings: Settings) -> httpx.Client:
-    return httpx.Client(
-        follow_redirects=True,
-        timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
-        headers={"User-Agent": settings.full_user_agent},
-        max_redirects=settings.max_redirects,
-    )
-
-
-def _probe(client: httpx.Client, url: str) -> bool:
+def _decode(data: bytes, content_type: str | None) -> str:
+    charset = None
+    for part in (content_type or "").split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip('"') or None
     try:
-        r = client.head(url)
-        if r.status_code in (405, 501):  # HEAD not allowed: ask for the first byte
-            r = client.get(url, headers={"Range": "bytes=0-0"})
-        return r.status_code in (200, 206)
-    except httpx.HTTPError:
-        return False
+        return data.decode(charset or "utf-8", errors="replace")
+    except LookupError:
+        return data.decode("utf-8", errors="replace")
+
+
+def _refusal(exc: FetchError) -> str:
+    if isinstance(exc, BlockedAddress):
+        return f"a private address was refused: {exc}"
+    return str(exc)
 
 
 def index_links(html: str, base_url: str, link_pattern: str) -> dict[int, str]:
@@ -227,7 +223,7 @@ def find_new_editions(case: Case, settings: Settings, known: Iterable[Edition] =
     known = list(known)
     editions: list[Edition] = []
     problems: list[str] = []
-    with _client(settings) as client:
+    with Fetcher(settings) as fetcher:
         for series, specs in sorted(series_sources(case).items()):
             base = _rule_source(specs)
             if base is None:
@@ -242,23 +238,35 @@ def find_new_editions(case: Case, settings: Settings, known: Iterable[Edition] =
                     raise RegistryError(f"source {base.id}: editions.template has no {{year}}")
                 for year in range(max(newest + 1, int(rule.get("first_year", 0))), now.year + 2):
                     url = rule["template"].replace("{year}", str(year))
-                    if _allowed(url, settings) and _probe(client, url):
-                        candidates[year] = url
+                    try:
+                        if _probe(fetcher, url):
+                            candidates[year] = url
+                    except FetchError as exc:
+                        problems.append(f"{series}: {year} edition at {url} not probed: {_refusal(exc)}")
+                    except httpx.HTTPError as exc:
+                        problems.append(f"{series}: {year} edition at {url} not probed: {describe(exc)}")
             elif rule.get("index"):
                 if not rule.get("link_pattern") or "(?P<year>" not in rule["link_pattern"]:
                     raise RegistryError(f"source {base.id}: editions.link_pattern needs a (?P<year>...) group")
-                if not _allowed(rule["index"], settings):
-                    problems.append(f"{series}: index {rule['index']} is on a private address")
-                    continue
                 try:
-                    r = client.get(rule["index"])
-                    r.raise_for_status()
-                except httpx.HTTPError as exc:
-                    problems.append(f"{series}: index {rule['index']} unreadable: {exc}")
+                    page = fetcher.get(rule["index"])
+                except FetchError as exc:
+                    problems.append(f"{series}: index {rule['index']} unreadable: {_refusal(exc)}")
                     continue
-                links = index_links(r.text, str(r.url), rule["link_pattern"])
-                candidates = {y: u for y, u in links.items()
-                              if y > newest and y >= int(rule.get("first_year", 0))}
+                except httpx.HTTPError as exc:
+                    problems.append(f"{series}: index {rule['index']} unreadable: {describe(exc)}")
+                    continue
+                links = index_links(_decode(page.data or b"", page.content_type), page.final_url,
+                                    rule["link_pattern"])
+                for year, url in sorted(links.items()):
+                    if year <= newest or year < int(rule.get("first_year", 0)):
+                        continue
+                    try:  # a link is recorded only where the fetcher would be allowed to go
+                        guard.check_url(url, settings.allow_private_addresses, settings.allowed_networks)
+                    except FetchError as exc:
+                        problems.append(f"{series}: {year} edition link {url} not recorded: {_refusal(exc)}")
+                        continue
+                    candidates[year] = url
             for year, url in sorted(candidates.items()):
                 spec = edition_spec(base, year, url)
                 editions.append(Edition(series=series, year=year, url=url, source_id=spec.id,

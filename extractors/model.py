@@ -184,6 +184,10 @@ class Claim(Row):
     entities: list[str] = field(default_factory=list)
     numbers: list[str] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)
+    # the claim as a stand-alone sentence: a borrowed subject or item label
+    # prefixed, a pronoun followed by the person it names ("him [A. B.]");
+    # ``text`` stays the article's own words between char_start and char_end
+    resolved_text: str | None = None
 
 
 @dataclass

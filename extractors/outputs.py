@@ -7,8 +7,8 @@ rows (less ``fetched_at`` and ``http_status``, which change at every
 revalidation without changing a byte), the analysts' review decisions, the
 case's description and the code of the writers.  When the last run of the
 case wrote outputs under the same key, this run's folder gets hard links to
-that run's files (its own copy, at no cost) and the published tables, the
-report and the database are left as they are.
+that run's files (its own copy, at no cost), publishing it changes no file's
+content, and the database is left as it is.
 """
 from __future__ import annotations
 
@@ -105,20 +105,21 @@ def reuse_outputs(key: str, out_dir: Path, run_dir: Path, db_path: Path) -> Writ
                    reused=True, from_run=str(src_run))
 
 
-def write_outputs(inputs: OutputInputs, out_dir: Path, run_dir: Path, db_path: Path) -> Written:
-    """Load the stored results and write every table, the database, the report and the exports."""
+def write_outputs(inputs: OutputInputs, run_dir: Path) -> Written:
+    """Load the stored results and write every table, the designations, the
+    report and the exports into the run's folder (published afterwards)."""
     from extractors.export.exports import publish_review_outputs
-    from extractors.export.tables import load_duckdb, write_table
+    from extractors.export.lists import write_designations
+    from extractors.export.tables import write_table
+    from extractors.match.sanctions import list_passages
     from extractors.review import apply_case_reviews
     from extractors.stagework import load
 
     settings, case = inputs.settings, inputs.case
     parsed = {sid: load("parse", ref.parse_key, settings) for sid, ref in inputs.refs.items()}
-    nlp = {sid: load("nlp", key, settings) for sid, key in inputs.nlp_keys.items()}
+    nlp = {sid: load(*_nlp_stage_key(key), settings) for sid, key in inputs.nlp_keys.items()}
     claims = load("claims", inputs.claims_key, settings) if inputs.claims_key else []
     source_claims = load("match-all", inputs.match_key, settings)
-    from extractors.match.sanctions import list_passages
-
     tables = {
         "documents": inputs.docs,
         # a list's entries are passages only where a claim was matched to them
@@ -133,14 +134,30 @@ def write_outputs(inputs: OutputInputs, out_dir: Path, run_dir: Path, db_path: P
     article_doc = parsed.get(ARTICLE_ID)
     for name, rows in tables.items():
         write_table(run_dir, name, rows)
-    for name, rows in tables.items():
-        write_table(out_dir, name, rows)
-    load_duckdb(db_path, case.id, out_dir)
-    from extractors.export.lists import load_designations, write_designations
-
-    load_designations(db_path, case.id, write_designations(out_dir, parsed.values()))
-    publish_review_outputs((run_dir, out_dir), tables, case, article_doc.text if article_doc else "",
-                           run_id=inputs.run_id, db_path=db_path, reviews_dir=settings.out_dir)
+    write_designations(run_dir, parsed.values())
+    publish_review_outputs((run_dir,), tables, case, article_doc.text if article_doc else "",
+                           run_id=inputs.run_id, db_path=None, reviews_dir=settings.out_dir)
     return Written(counts={name: len(rows) for name, rows in tables.items()},
                    verdicts=dict(Counter(r.verdict for r in tables["source_claims"])),
                    reused=False, from_run=inputs.run_id)
+
+
+def _nlp_stage_key(ref: str) -> tuple[str, str]:
+    """``"nlp:<key>"`` or ``"nlp-partial:<key>"`` (a result cut by the NLP time limit)."""
+    stage, _, key = ref.partition(":")
+    return stage, key
+
+
+def load_outputs_db(case_id: str, settings: Settings, run_dir: Path, db_path: Path) -> str:
+    """Load the run's tables and designations into DuckDB; ``"updated"`` or ``"busy"``."""
+    from extractors.export.lists import DESIGNATIONS_FILE, load_designations
+    from extractors.export.tables import load_duckdb
+    from extractors.publish import load_database
+    from extractors.review.store import sync_reviews_duckdb
+
+    def _load():
+        load_duckdb(db_path, case_id, run_dir)
+        load_designations(db_path, case_id, run_dir / DESIGNATIONS_FILE)
+        sync_reviews_duckdb(settings.out_dir, db_path)
+
+    return load_database(_load, db_path, settings.db_busy_wait)

@@ -61,9 +61,18 @@ class Settings:
     allowed_networks: str = ""  # comma-separated CIDRs reachable even when private, e.g. "10.8.0.0/16"
     allow_paths_outside_case: bool = False
     offline: bool = False
+    # --- review app
+    review_token: str = ""  # access token required on every request when set; "auto" = random
+    review_max_body: int = 64 * 1024  # bytes; larger request bodies are answered 413
     # --- parsing
     parse_timeout: float = 120.0
     parse_memory_mb: int = 2048
+    # --- limits on the article and on NLP
+    max_article_bytes: int = 2 * 1024 * 1024  # a larger article is refused with a message
+    nlp_timeout: float = 600.0  # seconds of NLP per document; the rest of that document is skipped
+    # --- sharing the output folder
+    lock_wait: float = 600.0  # seconds a second run waits for the output folder before giving up
+    db_busy_wait: float = 30.0  # seconds the DuckDB load is retried while another process holds the file
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> "Settings":

@@ -79,6 +79,10 @@ def lookup_nlp(parsed: ParsedDoc, settings: Settings, versions: Versions
 def analyse_document(parsed: ParsedDoc, settings: Settings, versions: Versions
                      ) -> tuple[list[Mention], list[Relation], bool]:
     """Mentions and relations of one parsed document: ``(mentions, relations, reused)``."""
+    import time
+
+    from extractors.nlp import NlpTimeLimit
+
     key = _nlp_doc_key(parsed, versions)
 
     def compute():
@@ -88,11 +92,27 @@ def analyse_document(parsed: ParsedDoc, settings: Settings, versions: Versions
         if not parsed.passages:  # a sanctions list: structured data, nothing for the NLP pipeline
             return [], []
         nlp = build_nlp(settings.model, settings.gazetteer_dir)
-        mentions, relations = analyse(nlp, parsed.passages, batch_size=settings.nlp_batch_size)
+        deadline = time.monotonic() + settings.nlp_timeout
+        mentions, relations = analyse(nlp, parsed.passages, batch_size=settings.nlp_batch_size,
+                                      deadline=deadline)
         return list(mentions), list(relations)
 
-    (mentions, relations), reused = cached(ResultCache.for_settings(settings), "nlp", key, compute)
+    try:
+        (mentions, relations), reused = cached(ResultCache.for_settings(settings), "nlp", key, compute)
+    except NlpTimeLimit as stop:  # partial results, not cached: the next run tries again
+        note = (f"NLP stopped after nlp_timeout={settings.nlp_timeout:g} s at piece {stop.done + 1} of"
+                f" {stop.total}; mentions and relations of this document are incomplete"
+                " (raise CLAIMCHECK_NLP_TIMEOUT for long documents)")
+        return PartialList(stop.mentions, note), list(stop.relations), False
     return mentions, relations, reused
+
+
+class PartialList(list):
+    """A result list that says why it is incomplete (``note``); pickles with it."""
+
+    def __init__(self, items=(), note: str = ""):
+        super().__init__(items)
+        self.note = note
 
 
 def _case_inputs(case: Case) -> dict[str, Any]:
@@ -113,9 +133,12 @@ def extract_article_claims(case: Case, article: ParsedDoc | None, settings: Sett
         from extractors.nlp.pipeline import build_nlp
         from extractors.registry.gazetteer import load_gazetteer
 
+        from extractors.claims.cues import cue_dir
+
         nlp = build_nlp(settings.model, settings.gazetteer_dir)
         gaz = load_gazetteer(settings.gazetteer_dir)
-        return list(extract_claims(case, read_article(case, article), nlp, gaz))
+        with cue_dir(settings.gazetteer_dir):
+            return list(extract_claims(case, read_article(case, article), nlp, gaz))
 
     return cached(ResultCache.for_settings(settings), "claims", key, compute)
 
@@ -172,8 +195,11 @@ def match_source(case: Case, claims: list[Claim], claims_fp: str, doc: DocumentR
 
             res["nlp"] = build_nlp(settings.model, settings.gazetteer_dir)
             res["gaz"] = load_gazetteer(settings.gazetteer_dir)
+        from extractors.claims.cues import cue_dir
+
         one = _OneSource({doc.source_id: (doc, parsed)})
-        rows = match_claims(case, claims, one, res["nlp"], res["gaz"])
+        with cue_dir(settings.gazetteer_dir):
+            rows = match_claims(case, claims, one, res["nlp"], res["gaz"])
         return [r for r in rows if r.source_id == doc.source_id]
 
     # a failed source's key holds its status and error: when it comes back, the key changes
@@ -241,19 +267,28 @@ def _nlp_ref_key(ref: DocRef, versions: Versions) -> str:
     return stage_key("nlp-doc", ref.source_id, nlp_key(ref.sha256, versions))
 
 
-def nlp_ref(ref: DocRef, settings: Settings, versions: Versions) -> tuple[str, bool]:
-    """Mentions and relations of one document, stored; returns ``(key, reused)``."""
+def nlp_ref(ref: DocRef, settings: Settings, versions: Versions) -> tuple[str, str | None, bool]:
+    """Mentions and relations of one document, stored; returns ``(ref, note, reused)``.
+
+    *ref* is ``"nlp:<key>"``; a result cut short by the NLP time limit is kept
+    apart as ``"nlp-partial:<key>"`` (for this run's tables only: the next run
+    tries the document again) and *note* says why."""
     key = _nlp_ref_key(ref, versions)
-    if ResultCache.for_settings(settings).has("nlp", key):
-        return key, True
+    cache = ResultCache.for_settings(settings)
+    if cache.has("nlp", key):
+        return f"nlp:{key}", None, True
     parsed = load("parse", ref.parse_key, settings)
-    _, _, reused = analyse_document(parsed, settings, versions)
-    return key, reused
+    mentions, relations, reused = analyse_document(parsed, settings, versions)
+    note = getattr(mentions, "note", None)
+    if note:
+        cache.put("nlp-partial", key, (list(mentions), list(relations)))
+        return f"nlp-partial:{key}", note, False
+    return f"nlp:{key}", None, reused
 
 
 def lookup_nlp_ref(ref: DocRef, settings: Settings, versions: Versions) -> tuple | None:
     key = _nlp_ref_key(ref, versions)
-    return (key,) if ResultCache.for_settings(settings).has("nlp", key) else None
+    return (f"nlp:{key}", None) if ResultCache.for_settings(settings).has("nlp", key) else None
 
 
 def claims_ref(case: Case, article: DocRef | None, settings: Settings, versions: Versions
@@ -312,6 +347,6 @@ def match_refs(case: Case, claims_key_: str | None, sources: dict[str, tuple[Doc
     return all_key, reused
 
 
-__all__ = ["DocRef", "claims_ref", "load", "lookup_nlp_ref", "lookup_parse_ref", "match_refs", "nlp_ref",
+__all__ = ["DocRef", "PartialList", "claims_ref", "load", "lookup_nlp_ref", "lookup_parse_ref", "match_refs", "nlp_ref",
            "parse_ref", "analyse_document", "claim_level_rows", "claims_fingerprint", "extract_article_claims", "lookup_nlp",
            "lookup_parse", "match_source", "parse_document"]

@@ -14,6 +14,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from extractors.errors import RegistryError
@@ -71,7 +72,7 @@ def _load_case(case: Path):
     try:
         return load_case(case)
     except RegistryError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}")
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}")
         raise typer.Exit(code=2) from exc
 
 
@@ -102,9 +103,13 @@ class RichReporter:
 
 
 def _start_prefect(settings: Settings):
+    from extractors.preflight import check_writable
     from flows import prefect_env
+    from flows.cli_failures import quiet_expected_failures
 
+    check_writable(settings)  # before Prefect creates its database in the state folder
     prefect_env.configure(settings.state_dir)
+    quiet_expected_failures()
     from flows import run as run_mod  # noqa: WPS433 - imports prefect
 
     return run_mod
@@ -123,8 +128,11 @@ def run(
 ) -> None:
     """Run the whole pipeline on a case: fetch -> parse -> NLP -> claims -> match -> outputs.
 
-    Failed sources become rows with status and error; the exit code is 0
-    unless the case file itself is invalid (exit 2).
+    Failed sources become rows with status and error. Exit codes: 0 run
+    completed (also with failed sources or a busy database); 1 stopped on the
+    way (e.g. disk full); 2 invalid case file or unwritable output/state/store
+    folder; 3 the article itself could not be read; 4 the output folder is
+    held by another run.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -145,7 +153,10 @@ def run(
         reporter = LineReporter()
     else:
         reporter = RichReporter(progress)
-    with progress:
+    from extractors.outputlock import output_lock
+    from flows.cli_failures import exit_code, print_outcome
+
+    with output_lock(settings.out_dir, settings.lock_wait), progress:
         run_mod.set_reporter(reporter)
         try:
             t_flow = time.perf_counter()
@@ -161,6 +172,8 @@ def run(
             f"start-up: interpreter and imports {t_flow - _T0 + _process_age(_T0):.2f} s "
             f"(prefect {t_flow - t_imports:.2f} s of it), Prefect flow start {prefect_s:.2f} s; "
             f"stages {stages:.2f} s; flow end {t_end - t_flow - prefect_s - stages:.2f} s", flush=True)
+    print_outcome(result, console, err_console)
+    raise typer.Exit(code=exit_code(result))
 
 
 def _overrides(settings: Settings) -> dict:
@@ -177,13 +190,16 @@ def _overrides(settings: Settings) -> dict:
 def _print_summary(result) -> None:
     table = Table(title=f"claimcheck run {result.run_id}", show_header=False, box=None)
     table.add_row("sources", f"{result.sources_ok} fetched and parsed, {result.sources_failed} failed")
+    from flows.cli_failures import article_cell
+
+    table.add_row("article", escape(article_cell(result)))
     table.add_row("claims", str(result.counts.get("claims", 0)))
     table.add_row("verdicts", ", ".join(f"{k} {v}" for k, v in sorted(result.verdicts.items())) or "none")
     table.add_row("mentions", str(result.counts.get("mentions", 0)))
     table.add_row("relations", str(result.counts.get("relations", 0)))
-    table.add_row("tables", str(result.out_dir))
-    table.add_row("this run", str(result.run_dir))
-    table.add_row("database", str(result.db_path))
+    table.add_row("tables", escape(str(result.out_dir)))
+    table.add_row("this run", escape(str(result.run_dir)))
+    table.add_row("database", escape(str(result.db_path)))
     console.print(table)
     if result.failures:
         console.print(f"[yellow]{len(result.failures)} source(s) unavailable[/] (see documents.csv):")
@@ -277,11 +293,19 @@ app.command()(_cli_ops.deploy)
 
 
 def main() -> None:  # console-script entry point
+    from extractors.preflight import expected_failure
+
     try:
         app()
     except KeyboardInterrupt:
         err_console.print("interrupted")
         sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - expected failures become one line, the rest a traceback
+        known = expected_failure(exc)
+        if known is None:
+            raise
+        err_console.print(known[0], markup=False, highlight=False, soft_wrap=True)
+        sys.exit(known[1])
 
 
 if __name__ == "__main__":

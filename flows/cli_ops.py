@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 
 
 from flows.cli_options import AllowPrivateOpt, CaseOpt, DaskOpt, ModelOpt, OutOpt, StoreOpt
@@ -46,9 +47,12 @@ def watch(
     else:
         _cli().console.print("no new editions")
     for p in result.problems:
-        _cli().err_console.print(f"[yellow]warning:[/] {p}")
+        _cli().err_console.print(f"[yellow]warning:[/] {escape(p)}")
     _cli().console.print(result.markdown, markup=False)
     _cli().console.print(f"summary: {result.summary_md}")
+    from flows.cli_failures import print_outcome
+
+    print_outcome(result.run, _cli().console, _cli().err_console)
 
 
 def diff(
@@ -73,7 +77,7 @@ def diff(
     try:
         a, b = resolve_run(run_a, settings.out_dir), resolve_run(run_b, settings.out_dir)
     except FileNotFoundError as exc:
-        _cli().err_console.print(f"[bold red]error:[/] {exc}")
+        _cli().err_console.print(f"[bold red]error:[/] {escape(str(exc))}")
         raise typer.Exit(code=2) from exc
     diffs = diff_runs(a, b, include_volatile)
     target = dest or (b / f"diff-{a.name}")

@@ -98,22 +98,14 @@ def diff_runs(run_a: Path, run_b: Path, include_volatile: bool = False) -> dict[
 
 def write_diff(diffs: dict[str, TableDiff], dest: Path) -> list[Path]:
     """Write ``<table>.csv`` of the changed rows for every table (empty tables too)."""
-    import csv
-    import io
-
-    from extractors.export.tables import _csv_cell, atomic_write_bytes
+    from extractors.export.tables import atomic_write_bytes, csv_table_bytes
 
     paths = []
     for table, d in diffs.items():
         rows = d.rows()
         cols = ["change", "changed_columns", *columns(table)]
         extra = sorted({k for r in rows for k in r if k not in cols})
-        buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=cols + extra, lineterminator="\n")
-        w.writeheader()
-        for r in rows:
-            w.writerow({c: _csv_cell(r.get(c)) for c in cols + extra})
         path = Path(dest) / f"{table}.csv"
-        atomic_write_bytes(path, buf.getvalue().encode("utf-8"))
+        atomic_write_bytes(path, csv_table_bytes(cols + extra, rows))
         paths.append(path)
     return paths

@@ -73,6 +73,8 @@ class RunResult:
     sources_failed: int
     failures: list[tuple[str, str]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    database: str = "updated"  # or "busy": another process held the DuckDB file
+    article: dict[str, Any] = field(default_factory=dict)  # status, error, language, warnings
 
 
 def new_run_id() -> str:
@@ -226,10 +228,21 @@ def _per_document(ledger: Ledger, stage: str, items: list, lookup: Callable, tas
 
 
 def execute(case: Case, settings: Settings) -> RunResult:
+    """One run; the output folder is held for its whole length (one run at a time)."""
+    from extractors.outputlock import output_lock
+    from extractors.preflight import check_writable
+
+    check_writable(settings)
+    with output_lock(settings.out_dir, settings.lock_wait):
+        return _execute(case, settings)
+
+
+def _execute(case: Case, settings: Settings) -> RunResult:
     """The stages in order.  Each hands the next one references (cache keys)
     to its stored results; the outputs stage is the only one that loads them
     all, and it is skipped when the previous run wrote the same outputs."""
-    from extractors.stagework import lookup_nlp_ref, lookup_parse_ref
+    from extractors.articlecheck import article_status, limit_article, with_nlp_notes
+    from extractors.stagework import PartialList, load, lookup_nlp_ref, lookup_parse_ref
 
     global EXECUTE_STARTED
     EXECUTE_STARTED = time.perf_counter()
@@ -241,6 +254,7 @@ def execute(case: Case, settings: Settings) -> RunResult:
     previous = previous_documents(settings.out_dir / case.id)
 
     docs: list[DocumentRow] = _timed(timings, "fetch", lambda: fetch_stage(case, settings))
+    docs = limit_article(docs, settings)
     record_fetch(ledger, docs, previous)
 
     parsed_out = _timed(timings, "parse", lambda: _per_document(
@@ -252,6 +266,7 @@ def execute(case: Case, settings: Settings) -> RunResult:
         ledger, "nlp", list(refs.values()), lookup_nlp_ref, nlp_one, settings, versions,
         lambda r: r.source_id))
     nlp_keys = {sid: nlp_out[sid][0] for sid in refs}
+    docs = with_nlp_notes(docs, {sid: (PartialList((), v[1]),) for sid, v in nlp_out.items() if v[1]})
 
     claims_key, claims_reused = _timed(timings, "claims", lambda: claims_stage(
         case, refs.get(ARTICLE_ID), settings, versions))
@@ -267,14 +282,20 @@ def execute(case: Case, settings: Settings) -> RunResult:
     out_dir = settings.out_dir / case.id
     run_dir = out_dir / "runs" / run_id
     db_path = settings.out_dir / "claimcheck.duckdb"
-    from extractors.outputs import OutputInputs, outputs_key, reuse_outputs, write_outputs
+    from extractors.outputs import OutputInputs, load_outputs_db, outputs_key, reuse_outputs, write_outputs
+    from extractors.publish import publish_run
 
     inputs = OutputInputs(case=case, docs=docs, refs=refs, nlp_keys=nlp_keys, claims_key=claims_key,
                           match_key=match_key_, settings=settings, run_id=run_id)
     out_key = outputs_key(inputs)
     written = _timed(timings, "outputs", lambda: reuse_outputs(out_key, out_dir, run_dir, db_path)
-                     or write_outputs(inputs, out_dir, run_dir, db_path))
+                     or write_outputs(inputs, run_dir))
     ledger.record("outputs", case.id, written.reused)
+    database = "unchanged" if written.reused else _timed(
+        timings, "database", lambda: load_outputs_db(case.id, settings, run_dir, db_path))
+    article_ref = refs.get(ARTICLE_ID)
+    article = article_status(docs, load("parse", article_ref.parse_key, settings) if article_ref else None,
+                             settings)
     counts, verdicts = written.counts, written.verdicts
     source_docs = [d for d in docs if d.source_id != ARTICLE_ID]
     manifest = build_manifest(
@@ -282,10 +303,10 @@ def execute(case: Case, settings: Settings) -> RunResult:
         counts=counts, verdicts=verdicts, timings=timings, documents=docs,
         versions=versions.as_dict(),
         extra={"stages": ledger.to_dict(), "stage_inputs": versions.as_dict(), "outputs_key": out_key,
-               "outputs_from_run": written.from_run},
+               "outputs_from_run": written.from_run, "database": database, "article": article},
     )
     write_manifest(run_dir / "run.json", manifest)
-    write_manifest(out_dir / "run.json", manifest)
+    publish_run(out_dir, run_dir)
     return RunResult(
         run_id=run_id,
         case_id=case.id,
@@ -298,4 +319,6 @@ def execute(case: Case, settings: Settings) -> RunResult:
         sources_failed=sum(d.status != "ok" for d in source_docs),
         failures=[(d.source_id, d.error or "") for d in source_docs if d.status != "ok"],
         timings=timings,
+        database=database,
+        article=article,
     )

@@ -214,6 +214,49 @@ def test_review_app_records_a_decision_that_survives_reload(browser, tmp_path, s
         srv.close()
 
 
+def test_review_app_with_an_access_token(browser, tmp_path, settings):
+    """The printed ?token= address opens the page (then drops the token from
+    the address); the page's saves carry it; without it nothing is served."""
+    from tests.test_review import AppServer
+
+    t = build_tables()
+    case_dir = write_case(tmp_path / "case")
+    write_outputs(settings.out_dir)
+    token = "t0k3n-for-the-browser-test-0123456789"
+    srv = AppServer(case_dir, settings.with_(review_token=token))
+    stranger = browser.new_context()
+    w = Watched(browser)
+    try:
+        page = stranger.new_page()
+        resp = page.goto(srv.url + "/")
+        assert resp.status == 401 and "access token required" in page.content()
+        w.open(f"{srv.url}/?token={token}")
+        assert w.page.url == srv.url + "/"
+        w.page.fill("#reviewer", "ana")
+        c1 = t["claims"][0].claim_id
+        _claim(w.page, c1)
+        card = '#detail .card[data-source-id="ec-kosovo-report-2024"]'
+        note = "pasted from the PDF\u2028second line\u0085third"
+        w.page.fill(f"{card} textarea[name=note]", note)
+        w.page.click(f"{card} button[type=submit]")
+        w.page.wait_for_selector(f"{card} .msg.saved")
+        w.page.reload()
+        w.page.wait_for_selector("body[data-ready='1']")
+        _claim(w.page, c1)
+        assert "confirmed" in w.page.locator(card).inner_text()
+        assert "second line" in w.page.locator(card).inner_text()
+        assert w.errors == [] and w.dialogs == []
+        resp = page.goto(srv.url + "/api/decisions")
+        assert resp.status == 401
+        from extractors.review import load_decisions
+
+        assert [d.note for d in load_decisions(settings.out_dir)] == [note]
+    finally:
+        stranger.close()
+        w.close()
+        srv.close()
+
+
 # ----------------------------------------------------------------- with the real flow
 
 

@@ -25,8 +25,9 @@ def claims(nlp, gazetteer):
 
 
 def one(claims, start):
-    found = [c for c in claims if c.text.startswith(start)]
-    assert len(found) == 1, (start, [c.text for c in claims if start[:12] in c.text])
+    """The claim whose stand-alone form (``resolved_text``) starts with *start*."""
+    found = [c for c in claims if c.resolved_text.startswith(start)]
+    assert len(found) == 1, (start, [c.resolved_text for c in claims if start[:12] in c.resolved_text])
     return found[0]
 
 
@@ -57,8 +58,10 @@ def test_quotes_with_curly_or_straight_marks():
 
 def test_three_purchases_in_one_sentence_are_three_claims(claims):
     _, _, cl = claims
-    para = [c for c in cl if c.text.startswith("Belgrade ") and c.paragraph == one(cl, "Belgrade consummated").paragraph]
-    assert [c.text.split()[1] for c in para] == ["consummated", "completed", "folded"]
+    para = [c for c in cl if c.resolved_text.startswith("Belgrade ") and c.paragraph == one(cl, "Belgrade consummated").paragraph]
+    assert [c.resolved_text.split()[1] for c in para] == ["consummated", "completed", "folded"]
+    # the borrowed subject is context: the text column keeps the article's words
+    assert one(cl, "Belgrade completed deployment").text.startswith("completed deployment")
     rafale = one(cl, "Belgrade consummated")
     assert "12 aircraft" in rafale.numbers and "weapon:rafale" in rafale.entities
     assert "weapon:fk-3" in one(cl, "Belgrade completed deployment").entities
@@ -69,7 +72,8 @@ def test_three_purchases_in_one_sentence_are_three_claims(claims):
 def test_pronouns_are_resolved_to_the_person_named_before(claims, nlp):
     _, _, cl = claims
     extradite = one(cl, "Belgrade has still not extradited him")
-    assert extradite.text == "Belgrade has still not extradited him [Milan Radoicic]."
+    assert extradite.resolved_text == "Belgrade has still not extradited him [Milan Radoicic]."
+    assert extradite.text == "Belgrade has still not extradited him."
     assert "person:milan-radoicic" in extradite.entities
     sdn = one(cl, "the U.S. keeps him [Milan Radoicic] on the SDN List")
     assert "person:milan-radoicic" in sdn.entities and sdn.checkworthy
@@ -81,8 +85,10 @@ def test_numbers_dates_and_claim_fields(claims):
     assert indict.numbers == ["45 suspects"] and indict.dates == ["2024-09"]
     assert indict.claim_type == "quantity" and indict.checkworthy
     assert "person:milan-radoicic" in indict.entities
-    assert indict.claim_id == stable_id("claim", case.id, indict.text)
+    assert indict.claim_id == stable_id("claim", case.id, indict.resolved_text)
     assert parsed.text[indict.char_start:indict.char_end].startswith("Kosovo")
+    # text is exactly the article's characters between char_start and char_end
+    assert all(c.text == parsed.text[c.char_start:c.char_end] for c in cl)
     gas = one(cl, "Serbia is lining up a new three-year gas import deal")
     assert {"three-year", "2.5 bcm/year"} <= set(gas.numbers)
     value = one(cl, "12 Dassault Rafale multirole fighters (France): estimated value")
@@ -154,6 +160,6 @@ def test_facts_inside_opinion_and_descriptions_are_their_own_claims(claims):
     assert killed.checkworthy and "person:afrim-bunjaku" in killed.entities
     # the description of Radoicic leaves the indictment claim
     assert one(cl, "Milan Radoicic: the political fixer long tied to the ruling Serbian Progressive Party").checkworthy
-    assert "political fixer" not in one(cl, "Kosovo's Special Prosecutor indicted 45 suspects").text
+    assert "political fixer" not in one(cl, "Kosovo's Special Prosecutor indicted 45 suspects").resolved_text
     # an elliptical fragment is not checkworthy
     assert not one(cl, "Serbia's didn't").checkworthy

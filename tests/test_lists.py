@@ -33,7 +33,8 @@ def big_ofac():
     raw = ofac_csv(20_000, extra=[
         ("TWELFTH STAR TRADING GMBH", "", "RUSSIA-EO14024", "Registration ID HRB 445566 (Germany)."),
         ("KOVACEVIC, Stanislav", "individual", "GLOMAG",
-         "DOB 02 Mar 1971; nationality Testland; a.k.a. 'KOVACHEVICH, Stanislav'; a.k.a. 'STANKO THE BROKER'."),
+         "DOB 02 Mar 1971; nationality Testland; Passport 77889911 (Testland); a.k.a. 'KOVACHEVICH, Stanislav'; "
+         "a.k.a. 'STANKO THE BROKER'."),
     ])
     return parse_document("sdn-list", "sha-sdn-gen", raw, "csv")
 
@@ -64,6 +65,10 @@ def test_lookup_with_diacritics_and_alias(big_uk, big_ofac):
     assert hits and hits[0].how == "spelling variant"
     hits, closest = oidx.lookup("Thirteenth Star Trading GmbH")
     assert hits == [] and closest[0] == "TWELFTH STAR TRADING GMBH"
+    # a firm may be written without its legal form, not without a word of its name
+    legal = {"gmbh", "llc"}
+    assert oidx.lookup("Twelfth Star Trading", legal)[0]
+    assert oidx.lookup("Star Trading GmbH", legal)[0] == []
 
 
 def test_designations_round_trip_through_the_parse_cache(tmp_path, big_uk):
@@ -143,3 +148,24 @@ def test_near_miss_name_is_not_found_with_closest_entry(listed, nlp, gazetteer):
     r = _verdict(listed, nlp, gazetteer, "Thirteenth Star Trading GmbH is on the SDN List.", "sdn-list")
     assert r.verdict == "not_found", r.reasons
     assert any("closest entry" in x and "TWELFTH STAR TRADING GMBH" in x for x in r.reasons)
+
+
+def test_identifiers_dates_of_birth_and_aliases_are_listing_facts(listed, nlp, gazetteer):
+    def v(text):
+        return _verdict(listed, nlp, gazetteer, text, "sdn-list")
+
+    r = v("Stanislav Kovacevic, born on 2 March 1971, is on the SDN List.")
+    assert r.verdict == "supported" and any("date of birth matches" in x for x in r.reasons), r.reasons
+    r = v("Stanislav Kovacevic, born in 1975, is on the SDN List.")
+    assert r.verdict == "contradicted" and any("DOB 02 Mar 1971" in x and "1975" in x for x in r.reasons), r.reasons
+    r = v("Stanislav Kovacevic, whose passport number is 77889911, is on the SDN List.")
+    assert r.verdict == "supported" and any("Passport 77889911" in x for x in r.reasons), r.reasons
+    r = v("Stanislav Kovacevic, whose passport number is 12345678, is on the SDN List.")
+    assert r.verdict == "contradicted", r.reasons
+    r = v("Stanislav Kovacevic, also known as Stanislav Kovachevich, is on the SDN List.")
+    assert r.verdict == "supported" and any("same entry" in x for x in r.reasons), r.reasons
+    # the legacy SDN CSV has no designation dates: a date is not confirmed
+    r = v("Stanislav Kovacevic was added to the SDN List in 2021.")
+    assert r.verdict == "partly_supported" and any("no designation date" in x for x in r.reasons), r.reasons
+    r = v("Stanislav Kovacevic is not on the SDN List.")
+    assert r.verdict == "contradicted", r.reasons

@@ -25,6 +25,8 @@ class ArticleParagraph:
     kind: str  # heading | body
     section: str | None = None
     footnotes: list[str] = field(default_factory=list)
+    # (position in the repaired text, marker) of each footnote marker removed
+    footnote_at: list[tuple[int, str]] = field(default_factory=list)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of the repaired text to the parsed text."""
@@ -42,6 +44,7 @@ class SourceListEntry:
     topic: str  # what the article says it used it for
     char_start: int
     char_end: int
+    number: int | None = None  # "[3] ..." / "3. ..." : the number references use
 
 
 @dataclass
@@ -106,6 +109,23 @@ def repair_text(text: str) -> tuple[str, list[int], list[str], list[str]]:
     return "".join(out), offsets, footnotes, notes
 
 
+def _footnote_positions(raw: str, offsets: list[int]) -> list[tuple[int, str]]:
+    """Where each footnote marker ``repair_text`` removed sat in the repaired text."""
+    fixed_pos = {o: i for i, o in reversed(list(enumerate(offsets)))}
+    out: list[tuple[int, str]] = []
+    for rx in (_FOOTNOTE_WORD, _FOOTNOTE_END):
+        for m in rx.finditer(raw):
+            if m.start() in fixed_pos:
+                continue  # kept: not a marker
+            before = [fixed_pos[o] for o in range(m.start() - 1, -1, -1) if o in fixed_pos][:1]
+            out.append(((before[0] + 1) if before else 0, m.group(1)))
+    return sorted(set(out))
+
+
+# a numbered entry of a source list: "[3] ...", "3. ...", "3) ..."
+_ENTRY_NUMBER = re.compile(r"^\s*(?:\[(?P<b>\d{1,3})\]|(?P<d>\d{1,3})[.)])\s+")
+
+
 # ----------------------------------------------------------------- reading
 
 def _is_heading(text: str) -> bool:
@@ -155,7 +175,8 @@ def read_article(case: Case, parsed: ParsedDoc) -> Article:
         fixed, offs, foot, notes = repair_text(raw)
         repairs.extend(f"paragraph {n}: {x}" for x in notes)
         pkind = "heading" if kind == "heading" or _is_heading(fixed) else "body"
-        paras.append(ArticleParagraph(n, fixed, [s + o for o in offs], s, e, pkind, None, foot))
+        paras.append(ArticleParagraph(n, fixed, [s + o for o in offs], s, e, pkind, None, foot,
+                                      _footnote_positions(raw, offs)))
 
     # title: a first short heading-like paragraph
     title = paras[0].text if paras and paras[0].kind == "heading" else None
@@ -174,12 +195,15 @@ def read_article(case: Case, parsed: ParsedDoc) -> Article:
     end_body = len(paras)
     if src_idx is not None:
         for p in paras[src_idx + 1:]:
-            m = re.split(r"\s*\u2014\s*", p.text, maxsplit=1)
+            num = _ENTRY_NUMBER.match(p.text)
+            text = p.text[num.end():] if num else p.text
+            m = re.split(r"\s*\u2014\s*", text, maxsplit=1)
             if len(m) == 1:
-                m = re.split(r"\s+[\u2013-]\s+|:\s+", p.text, maxsplit=1)
+                m = re.split(r"\s+[\u2013-]\s+|:\s+", text, maxsplit=1)
             name = m[0].strip()
             topic = m[1].strip() if len(m) > 1 else ""
-            source_list.append(SourceListEntry(p.text, name, topic, p.char_start, p.char_end))
+            number = int(num.group("b") or num.group("d")) if num else None
+            source_list.append(SourceListEntry(p.text, name, topic, p.char_start, p.char_end, number))
         end_body = src_idx
 
     # trailing material: subscription text anywhere after the middle, and a run

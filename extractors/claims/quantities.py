@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from extractors.claims.cues import load_units
+from extractors.claims.cues import UNITS_FILE, cue_file, load_units
 
 
 @dataclass(frozen=True)
@@ -45,9 +45,17 @@ class DateVal:
 
 # ----------------------------------------------------------------- numbers
 
-@lru_cache(maxsize=1)
 def _unit_tables() -> tuple[dict[str, str], list[str], dict[str, float], dict[str, int], dict[str, str], list[str]]:
-    u = load_units()
+    return _unit_tables_of(str(cue_file(UNITS_FILE)))
+
+
+def _number_re() -> re.Pattern[str]:
+    return _number_re_of(str(cue_file(UNITS_FILE)))
+
+
+@lru_cache(maxsize=4)
+def _unit_tables_of(path: str) -> tuple[dict[str, str], list[str], dict[str, float], dict[str, int], dict[str, str], list[str]]:
+    u = load_units(path)
     unit_class: dict[str, str] = {}
     for cls, spec in u.get("classes", {}).items():
         for s in spec["units"]:
@@ -60,9 +68,9 @@ def _unit_tables() -> tuple[dict[str, str], list[str], dict[str, float], dict[st
     return unit_class, units_sorted, mult, words, cur, approx
 
 
-@lru_cache(maxsize=1)
-def _number_re() -> re.Pattern[str]:
-    _, _, mult, words, cur, _ = _unit_tables()
+@lru_cache(maxsize=4)
+def _number_re_of(path: str) -> re.Pattern[str]:
+    _, _, mult, words, cur, _ = _unit_tables_of(path)
     sym = "".join(re.escape(c) for c in cur if len(c) == 1)
     mults = "|".join(sorted((re.escape(m) for m in mult), key=len, reverse=True))
     wordalt = "|".join(sorted(words, key=len, reverse=True))

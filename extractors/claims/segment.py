@@ -10,6 +10,12 @@ confirmed Jan 2025") prefix the label to their clauses.  Pronouns naming a
 person ("him") are resolved to the last person named in the same or the
 previous sentence and the name is written in brackets: "extradited him
 [Milan Radoicic]".
+
+Prefixes and resolutions make the claim's stand-alone form
+(``Claim.resolved_text``); ``Claim.text`` stays the article's own characters
+between ``char_start`` and ``char_end``.  Check-worthiness is decided in
+:mod:`extractors.claims.checkworthy`, after attribution, because a clause the
+article reports from a source is read differently from the author's own.
 """
 from __future__ import annotations
 
@@ -18,7 +24,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from extractors.claims.article import Article, ArticleParagraph
-from extractors.claims.cues import load_cues
+from extractors.claims.checkworthy import assess, is_reporting
+from extractors.claims.cues import cue_dir, load_cues
 from extractors.claims.quantities import find_dates, find_quantities, find_quotes
 from extractors.ids import stable_id
 from extractors.model import Case, Claim
@@ -35,6 +42,9 @@ class Piece:
     sent_index: int  # 1-based sentence within the paragraph
     sentence: str
     resolved: list[tuple[str, str, str]]  # (pronoun, name, where)
+    kind: str = "clause"  # clause | description (of a named person or body)
+    label: str | None = None  # context written before the clause as "label: "
+    speech: bool = False  # the clause is what a reporting verb of its sentence reports
 
 
 def _has_verb(span: Any) -> bool:
@@ -148,8 +158,7 @@ def split_paragraph(nlp: Any, para: ArticleParagraph, label_is_source: Any = Non
             span = doc.char_span(ps, pe, alignment_mode="expand")
             if span is None or not _finite(span):
                 continue
-            sub = span.as_doc() if False else span
-            verbs = [v for v in _clause_verbs_in(sub)]
+            verbs = list(_clause_verbs_in(span))
             starts = sorted({max(ps, doc[_piece_start(v, verbs)].idx) for v in verbs} | {ps})
             first_subj = None
             for v in verbs:
@@ -167,12 +176,14 @@ def split_paragraph(nlp: Any, para: ArticleParagraph, label_is_source: Any = Non
                     continue
                 text = doc.text[a:b]
                 has_subj = any(t.dep_ in ("nsubj", "nsubjpass", "expl") for t in pspan)
+                prefix = None
                 if k > 0 and not has_subj and first_subj:
                     text = f"{first_subj} {text}"
                 elif topic and not (label_is_source and label_is_source(topic)) and (si > 1 or label) and topic.lower() not in text.lower() and (not has_subj or _topic_needed(pspan, topic)):
                     text = f"{topic}: {text}"
+                    prefix = topic
                 text, extra = _split_appositive(doc, pspan, text, si, sent.text)
-                pieces.append(Piece(text, a, b, si, sent.text, []))
+                pieces.append(Piece(text, a, b, si, sent.text, [], "clause", prefix, _reported_speech(pspan)))
                 pieces.extend(extra)
         # "..., when a group killed X and mounted Y, ..." : subordinate clauses
         # with their own subject carry facts even inside an opinion sentence
@@ -191,6 +202,19 @@ def split_paragraph(nlp: Any, para: ArticleParagraph, label_is_source: Any = Non
                 persons.append((si, e.text))
     _resolve_pronouns(doc, sents, pieces)
     return pieces, topic
+
+
+def _reported_speech(span: Any) -> bool:
+    """""Bills will rise," the director said': the clause is the complement
+    of a reporting verb (with a subject that is not the author) in its sentence."""
+    r = span.root
+    if r.dep_ not in ("ccomp", "parataxis") or r.head.i in range(span.start, span.end):
+        return False
+    head = r.head
+    reporting = {w.lower() for w in load_cues()["checkworthy"]["reporting_verbs"]}
+    subj = _subject(head)
+    return head.lemma_.lower() in reporting and subj is not None and not (
+        subj.pos_ == "PRON" and "1" in subj.morph.get("Person"))
 
 
 def _split_appositive(doc: Any, span: Any, text: str, si: int, sentence: str) -> tuple[str, list[Piece]]:
@@ -215,7 +239,7 @@ def _split_appositive(doc: Any, span: Any, text: str, si: int, sentence: str) ->
         name = next((e.text for e in doc.ents if e.start <= t.head.i < e.end), t.head.text)
         text = re.sub(r",?\s*" + re.escape(desc) + r"\s*,?", ",", text, count=1).replace(",,", ",").strip(" ,")
         text = re.sub(r",\s*(?=[.;:]?$)", "", text)
-        extra.append(Piece(f"{name}: {desc}", a, b, si, sentence, []))
+        extra.append(Piece(f"{name}: {desc}", a, b, si, sentence, [], "description", name))
     return text, extra
 
 
@@ -265,8 +289,12 @@ def _contains_any(low: str, phrases: list[str]) -> str | None:
     return None
 
 
-def analyse_claim(nlp: Any, text: str, gazetteer: Any = None) -> dict[str, Any]:
-    """claim_type, checkworthy, entities, numbers, dates, quotes of one claim text."""
+def analyse_claim(nlp: Any, text: str, gazetteer: Any = None, *, reported: bool = False, explicit: bool = False,
+                  in_question: bool = False, described: bool = False, label: str | None = None) -> dict[str, Any]:
+    """claim_type, checkworthy (with the reason when not), entities, numbers,
+    dates, quotes of one claim text.  *reported*: the article attributes the
+    clause to a source (*explicit*: its own sentence names it); *in_question*: its sentence is a question; *label*:
+    context prefixed as "label: " (left out when reading the clause's structure)."""
     cues = load_cues()
     doc = nlp(text)
     low = text.lower().replace("\u2019", "'")
@@ -285,43 +313,26 @@ def analyse_claim(nlp: Any, text: str, gazetteer: Any = None) -> dict[str, Any]:
         val = cid or e.text
         if val not in ents:
             ents.append(val)
-    for m in re.finditer(r"\[([^\]]+)\]", text):  # resolved pronouns
+    for m in re.finditer(r"\[([^\]\d][^\]]*)\]", text):  # resolved pronouns (not "[3]" references)
         name = m.group(1)
         cid = gazetteer.lookup(name) if gazetteer is not None else None
         if (cid or name) not in ents:
             ents.append(cid or name)
-    reason = None
-    root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    ck = cues["checkworthy"]
-    stripped = text.strip()
-    content = [t for t in doc if t.is_alpha and not t.is_stop and t.pos_ not in ("AUX", "PRON", "DET")]
-    if len(content) < 3 and not (qs or ds):
-        reason = "too short to check (an elliptical clause)"
-    elif stripped.endswith("?") or re.match(r"^(does|do|did|will|would|is|are|can|could|should|have|has)\b", low):
-        reason = "question"
-    elif (op := _contains_any(low, ck["opinion"])) is not None:
-        reason = f"opinion cue '{op}'"
-    else:
-        md = [t for t in doc if t.tag_ == "MD" and t.lower_ in ck["prediction"]]
-        if md:
-            reason = f"prediction ('{md[0].text}')"
-        elif re.match(r"^(if|whether)\b", low) or (root is not None and root.tag_ == "VB" and _subject(root) is None):
-            reason = "conditional or imperative"
-        elif (ev := [t.text for t in doc if t.lower_ in set(ck.get("evaluative", [])) and t.pos_ in ("ADJ", "NOUN", "ADV")]):
-            reason = f"evaluative wording '{ev[0]}'"
-        elif not (ents or qs or ds or quotes or any(t.pos_ == "PROPN" or re.match(r"^[A-Z]{2,}", t.text) for t in doc)) \
-                and any(t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("PRON", "DET") for t in doc):
-            reason = "nothing to check (a pronoun subject and no entity, number, date or quote)"
+    body_at = len(label) + 2 if label and text.startswith(label + ": ") else 0
+    sdoc = nlp(text[body_at:]) if body_at else doc
+    reason = assess(sdoc, reported=reported, explicit=explicit, in_question=in_question,
+                    has_numbers=any(q.start >= body_at for q in qs), has_dates=any(d.start >= body_at for d in ds),
+                    has_quotes=bool(quotes), described=described, cues=cues)
     checkworthy = reason is None
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    reporting = set(ck["reporting_verbs"])
+    reporting = set(cues["checkworthy"]["reporting_verbs"])
     if not checkworthy:
         ctype = "assessment"
     elif quotes and root is not None and root.lemma_ in reporting:
         ctype = "quote"
     elif any(q.unit_class for q in qs):
         ctype = "quantity"
-    elif root is not None and root.lemma_ in reporting or "according to" in low:
+    elif root is not None and (root.lemma_ in reporting or is_reporting(root, cues)):
         ctype = "attribution"
     elif ds and not ents:
         ctype = "date"
@@ -341,11 +352,21 @@ def analyse_claim(nlp: Any, text: str, gazetteer: Any = None) -> dict[str, Any]:
 
 
 def claim_from_text(case_id: str, text: str, nlp: Any, gazetteer: Any = None, *, paragraph: int = 1, sentence: int = 1,
-                    char_start: int = 0, char_end: int | None = None, cited: list[str] | None = None) -> Claim:
-    """One Claim for a given claim text, without splitting (dev set, tests)."""
-    a = analyse_claim(nlp, text, gazetteer)
+                    char_start: int = 0, char_end: int | None = None, cited: list[str] | None = None,
+                    resolved_text: str | None = None, reported: bool = False, explicit: bool = False,
+                    in_question: bool = False,
+                    described: bool = False, label: str | None = None) -> Claim:
+    """One Claim for a given claim text, without splitting (dev set, tests).
+
+    *text* is the article's own words; *resolved_text* the stand-alone form
+    (defaults to *text*).  The claim is analysed, and identified, by its
+    stand-alone form."""
+    full = resolved_text or text
+    a = analyse_claim(nlp, full, gazetteer, reported=reported, explicit=explicit, in_question=in_question,
+                      described=described,
+                      label=label)
     return Claim(
-        claim_id=stable_id("claim", case_id, text),
+        claim_id=stable_id("claim", case_id, full),
         case_id=case_id,
         paragraph=paragraph,
         sentence=sentence,
@@ -358,27 +379,42 @@ def claim_from_text(case_id: str, text: str, nlp: Any, gazetteer: Any = None, *,
         entities=a["entities"],
         numbers=a["numbers"],
         dates=a["dates"],
+        resolved_text=full,
     )
 
 
-def extract_claims(case: Case, article: Article, nlp: Any, gazetteer: Any) -> list[Claim]:
-    from extractors.claims.attribution import attribute, is_source_cue
+def _asks(sentence: str) -> bool:
+    """The sentence is the author's question (not a quoted one)."""
+    s = sentence.rstrip()
+    return s.endswith("?")
 
-    claims: list[Claim] = []
-    seen: set[str] = set()
-    for para in article.body:
-        pieces, topic = split_paragraph(nlp, para, lambda lab: is_source_cue(case, lab))
-        for p in pieces:
-            cs, ce = para.span(p.start, p.end)
-            c = claim_from_text(case.id, p.text, nlp, gazetteer, paragraph=para.number, sentence=p.sent_index,
-                                char_start=cs, char_end=ce)
+
+def extract_claims(case: Case, article: Article, nlp: Any, gazetteer: Any) -> list[Claim]:
+    """The article's claims, attributed to the sources it cites.
+
+    Cue files are read from the gazetteer's directory when a gazetteer is
+    given (otherwise from the configured one)."""
+    from extractors.claims.attribution import Draft, attribute, is_source_cue
+
+    with cue_dir(getattr(gazetteer, "directory", None)):
+        drafts: list[Draft] = []
+        for para in article.body:
+            pieces, topic = split_paragraph(nlp, para, lambda lab: is_source_cue(case, lab))
+            for p in pieces:
+                drafts.append(Draft(para, p, topic))
+        attribute(case, article, drafts, nlp)
+        claims: list[Claim] = []
+        seen: set[str] = set()
+        for d in drafts:
+            cs, ce = d.para.span(d.piece.start, d.piece.end)
+            c = claim_from_text(case.id, article.text[cs:ce], nlp, gazetteer, paragraph=d.para.number,
+                                sentence=d.piece.sent_index, char_start=cs, char_end=ce, cited=sorted(d.sources),
+                                resolved_text=d.piece.text, reported=d.reported or d.piece.speech,
+                                explicit=d.explicit or d.piece.speech,
+                                in_question=_asks(d.piece.sentence),
+                                described=d.piece.kind == "description", label=d.piece.label)
             if c.claim_id in seen:
                 continue
             seen.add(c.claim_id)
             claims.append(c)
-            c._context = (para, p, topic)  # type: ignore[attr-defined]  # used by attribution only
-    attribute(case, article, claims)
-    for c in claims:
-        if hasattr(c, "_context"):
-            del c._context  # type: ignore[attr-defined]
     return claims

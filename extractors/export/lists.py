@@ -45,12 +45,15 @@ def load_designations(db_path: Path, case_id: str, parquet: Path) -> None:
     """Replace this case's rows of DuckDB's ``designations`` table."""
     import duckdb
 
+    from extractors.export.tables import _add_missing_columns
+
     con = duckdb.connect(str(db_path))
     try:
         con.execute("BEGIN TRANSACTION")
         src = "SELECT ? AS case_id, * FROM read_parquet(?)"
         params = [case_id, str(parquet)]
         con.execute(f"CREATE TABLE IF NOT EXISTS designations AS {src} LIMIT 0", params)
+        _add_missing_columns(con, "designations", src, params)  # a file from an older version gains new columns
         con.execute("DELETE FROM designations WHERE case_id = ?", [case_id])
         con.execute(f"INSERT INTO designations BY NAME {src}", params)
         con.execute("CREATE INDEX IF NOT EXISTS designations_name_folded ON designations (name_folded)")

@@ -1,13 +1,15 @@
 """Column schemas (derived from the row dataclasses, the DESIGN contract) and
 writers: CSV + Parquet per case, and the shared DuckDB file.
 
+CSV text cells that a spreadsheet would run as a formula get a leading
+single quote (:mod:`extractors.export.csv_text`); Parquet and DuckDB keep
+the raw text.
+
 Every file is written to a temporary name and renamed into place, so a
 killed run never leaves a half-written table behind.
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, Iterable
@@ -16,6 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from extractors.atomic import atomic_write_bytes
+from extractors.export.csv_text import csv_bytes, neutralise_cell
 from extractors.model import TABLES, Row
 
 LIST_SEP = "; "
@@ -43,7 +46,8 @@ def columns(table: str) -> list[str]:
     return TABLES[table].columns()
 
 
-def _csv_cell(value: Any) -> Any:
+def cell_value(value: Any) -> Any:
+    """A table value as CSV text: lists joined with ``; ``, booleans as true/false."""
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
@@ -51,6 +55,17 @@ def _csv_cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
     return value
+
+
+def _csv_cell(value: Any) -> Any:
+    """:func:`cell_value`, with a text that a spreadsheet would run as a formula neutralised."""
+    v = cell_value(value)
+    return neutralise_cell(v) if isinstance(v, str) else v
+
+
+def csv_table_bytes(cols: list[str], dicts: Iterable[dict[str, Any]]) -> bytes:
+    """A table as CSV bytes (see :mod:`extractors.export.csv_text` for the formula rule)."""
+    return csv_bytes(cols, ([cell_value(d.get(c)) for c in cols] for d in dicts))
 
 
 def rows_to_dicts(rows: Iterable[Row | dict]) -> list[dict[str, Any]]:
@@ -84,14 +99,8 @@ def _fits(value: Any, typ: pa.DataType) -> bool:
 def write_table(out_dir: Path, table: str, rows: Iterable[Row | dict]) -> dict[str, Path]:
     """Write ``<table>.csv`` and ``<table>.parquet`` into *out_dir*."""
     dicts = rows_to_dicts(rows)
-    cols = columns(table)
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
-    writer.writeheader()
-    for d in dicts:
-        writer.writerow({c: _csv_cell(d.get(c)) for c in cols})
     csv_path = out_dir / f"{table}.csv"
-    atomic_write_bytes(csv_path, buf.getvalue().encode("utf-8"))
+    atomic_write_bytes(csv_path, csv_table_bytes(columns(table), dicts))
     pq_path = out_dir / f"{table}.parquet"
     sink = pa.BufferOutputStream()
     pq.write_table(to_arrow(table, dicts), sink)
@@ -158,6 +167,6 @@ def load_duckdb(db_path: Path, case_id: str, out_dir: Path, tables: Iterable[str
 
 
 __all__ = [
-    "atomic_write_bytes", "columns", "load_duckdb", "read_table", "schema",
+    "atomic_write_bytes", "cell_value", "columns", "csv_table_bytes", "load_duckdb", "read_table", "schema",
     "to_arrow", "write_table", "LIST_SEP",
 ]

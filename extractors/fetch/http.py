@@ -1,4 +1,5 @@
-"""One HTTP client for every source: guarded, bounded, retried.
+"""One HTTP client for every outgoing request of the project (sources,
+mirrors, archive copies, edition look-ups): guarded, bounded, retried.
 
 * httpx with separate connect/read timeouts, plus a per-attempt deadline
   enforced at the socket (httpx has no overall deadline: a server that
@@ -432,11 +433,22 @@ class Fetcher:
 
     # --------------------------------------------------------------- one attempt (a redirect chain)
 
-    def _attempt(self, url: str, etag: str | None, last_modified: str | None) -> HttpResult:
+    def probe(self, url: str) -> HttpResult:
+        """Is there a document at *url*?  A HEAD request (or, where HEAD is not
+        allowed, a one-byte ranged GET whose body is never read) through the
+        same guarded redirect chain as :meth:`get`; the result has no data."""
+        result = self._attempt(url, None, None, method="HEAD", read_body=False)
+        if result.status in (405, 501):
+            result = self._attempt(url, None, None, extra={"Range": "bytes=0-0"}, read_body=False)
+        return result
+
+    def _attempt(self, url: str, etag: str | None, last_modified: str | None, *,
+                 method: str = "GET", extra: dict[str, str] | None = None,
+                 read_body: bool = True) -> HttpResult:
         s = self.settings
         chain: list[str] = []
         current = url
-        headers: dict[str, str] = {}
+        headers: dict[str, str] = dict(extra or {})
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
@@ -447,7 +459,7 @@ class Fetcher:
             host = (urlsplit(current).hostname or "").lower()
             with self.limiter.slot(host), attempt_deadline(budget, s.attempt_deadline):
                 hop_started = time.monotonic()
-                request = self.client.build_request("GET", current, headers=headers)
+                request = self.client.build_request(method, current, headers=headers)
                 response = self.client.send(request, stream=True)
                 try:
                     status = response.status_code
@@ -465,6 +477,10 @@ class Fetcher:
                         guard.check_scheme(target)
                         current = target
                         continue
+                    if not read_body:
+                        h = response.headers
+                        return HttpResult(url, current, status, None, h.get("content-type"), h.get("etag"),
+                                          h.get("last-modified"), chain)
                     return self._finish(url, current, chain, response)
                 finally:
                     response.close()

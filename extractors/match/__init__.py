@@ -268,7 +268,7 @@ def match_claims(case: Case, claims: list[Claim], sources: dict[str, tuple[Docum
                                         reasons=["claim is opinion, rhetoric, a question or a prediction"],
                                         document_sha256=row.sha256 if row else None))
             continue
-        view = view_claim(nlp, claim.text, mask=[c for s in case.sources for c in s.cited_as])
+        view = view_claim(nlp, claim.resolved_text or claim.text, mask=[c for s in case.sources for c in s.cited_as])
         examined = list(cited)
         if not cited and check_all:
             examined = [sid for sid in sources if sid in indexes]

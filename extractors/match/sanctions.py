@@ -28,6 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
 from extractors.claims.cues import load_cues
@@ -100,62 +104,97 @@ class Hit:
     how: str  # "exact" | "all words" | "spelling variant"
 
 
+class _Postings:
+    """Blocking key -> the entries whose names carry it, built column-wise:
+    (key, entry) pairs sorted once, each key pointing at its slice."""
+
+    def __init__(self, keys: pa.Array, rows: np.ndarray):
+        if len(keys) == 0:
+            self.slices: dict[str, tuple[int, int]] = {}
+            self.rows = np.zeros(0, dtype=np.int64)
+            return
+        codes, uniques = pd.factorize(keys.to_numpy(zero_copy_only=False), sort=False)
+        pairs = np.sort(codes.astype(np.int64) * (int(rows.max()) + 1) + rows)
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]  # sorted, deduplicated
+        n = int(rows.max()) + 1
+        code_sorted, self.rows = pairs // n, pairs % n
+        starts = np.searchsorted(code_sorted, np.arange(len(uniques)), side="left")
+        ends = np.searchsorted(code_sorted, np.arange(len(uniques)), side="right")
+        self.slices = dict(zip(uniques.tolist(), zip(starts.tolist(), ends.tolist())))
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.slices
+
+    def get(self, key: str, default=()):
+        se = self.slices.get(key)
+        return default if se is None else self.rows[se[0]:se[1]]
+
+    def __getitem__(self, key: str):
+        se = self.slices[key]
+        return self.rows[se[0]:se[1]]
+
+
 class ListIndex:
     """Look-up structures over one list's designations, built once per list.
 
     ``exact`` maps the sorted folded words of every name and alias to its
-    entries; ``postings`` maps each folded word to the entries whose names
-    contain it (the blocks rapidfuzz searches)."""
+    entries; ``postings`` maps each folded word, ``affixes`` the first and
+    last four letters of each longer word ("Radoicik" still shares one with
+    "Radoicic"), to the entries whose names hold it: the blocks rapidfuzz
+    searches.  Words and affixes are computed column-wise with pyarrow."""
 
     def __init__(self, designations: Designations):
         self.designations = designations
         t = designations.table
-        self.primary = t.column("name").to_pylist()
-        self.aliases = t.column("aliases").to_pylist()
+        self.types = t.column("type").to_pylist()
+        self._names = t.column("name")
+        self._aliases = t.column("aliases")
         folded = t.column("name_folded").to_pylist()
         folded_aliases = t.column("aliases_folded").to_pylist()
-        self.exact: dict[str, list[tuple[int, int]]] = {}
-        self.postings: dict[str, list[int]] = {}
-        # the first and last four letters of each longer word: a misspelt
-        # word ("Radoicik") still shares one with the listed spelling
-        self.affixes: dict[str, list[int]] = {}
         # per entry: its names' folded strings (0 = primary, then aliases)
-        self.folded: list[list[str]] = []
-        for row, (nf, afs) in enumerate(zip(folded, folded_aliases)):
-            names = [nf or "", *(afs or [])]
-            self.folded.append(names)
-            seen: set[str] = set()
+        self.folded: list[list[str]] = [[nf or "", *(afs or [])] for nf, afs in zip(folded, folded_aliases)]
+        self.exact: dict[str, list[tuple[int, int]]] = {}
+        for row, names in enumerate(self.folded):
             for j, n in enumerate(names):
-                toks = [w for w in n.split() if len(w) > 1]
-                if not toks:
-                    continue
-                self.exact.setdefault(" ".join(sorted(set(toks))), []).append((row, j))
-                for w in toks:
-                    if w not in seen:
-                        seen.add(w)
-                        self.postings.setdefault(w, []).append(row)
-                    for key in _affixes(w):
-                        if key not in seen:
-                            seen.add(key)
-                            self.affixes.setdefault(key, []).append(row)
+                toks = {w for w in n.split() if len(w) > 1}
+                if toks:
+                    self.exact.setdefault(" ".join(sorted(toks)), []).append((row, j))
+        # every (word, entry) pair, then the affixes of the longer words
+        n_rows = t.num_rows
+        prim = pc.fill_null(t.column("name_folded").combine_chunks(), "")
+        ali = t.column("aliases_folded").combine_chunks()
+        names = pa.concat_arrays([prim.cast(pa.string()), pc.fill_null(pc.list_flatten(ali), "").cast(pa.string())])
+        owner = np.concatenate([np.arange(n_rows, dtype=np.int64),
+                                np.asarray(pc.list_parent_indices(ali), dtype=np.int64)])
+        split = pc.split_pattern(names, " ")
+        words = pc.list_flatten(split)
+        word_rows = owner[np.asarray(pc.list_parent_indices(split), dtype=np.int64)]
+        keep = np.asarray(pc.greater(pc.utf8_length(words), 1), dtype=bool) if len(words) else np.zeros(0, bool)
+        words, word_rows = words.filter(pa.array(keep)), word_rows[keep]
+        self.postings = _Postings(words, word_rows)
+        long_ = np.asarray(pc.greater_equal(pc.utf8_length(words), 6), dtype=bool) if len(words) else np.zeros(0, bool)
+        lw, lr = words.filter(pa.array(long_)), word_rows[long_]
+        heads = pc.binary_join_element_wise(pc.utf8_slice_codeunits(lw, 0, 4), "<", "")
+        tails = pc.binary_join_element_wise(">", pc.utf8_slice_codeunits(lw, -4), "")
+        self.affixes = _Postings(pa.concat_arrays([heads, tails]), np.concatenate([lr, lr]))
 
     def __len__(self) -> int:
-        return len(self.primary)
+        return len(self.folded)
 
     def _name(self, row: int, j: int) -> tuple[str, str]:
         if j == 0:
-            return self.primary[row], "primary name"
-        return self.aliases[row][j - 1], "alias"
+            return self._names[row].as_py(), "primary name"
+        return self._aliases[row].as_py()[j - 1], "alias"
 
     def _containing(self, toks: list[str]) -> list[int]:
         """Entries whose names hold every word of *toks* (postings intersected,
         rarest first)."""
         posts = sorted((self.postings.get(w, ()) for w in set(toks)), key=len)
-        if not posts or not posts[0]:
+        if not posts or not len(posts[0]):
             return []
-        rows = set(posts[0])
+        rows = set(posts[0].tolist())
         for p in posts[1:]:
-            rows.intersection_update(p)
+            rows.intersection_update(p.tolist())
             if not rows:
                 break
         return sorted(rows)
@@ -171,13 +210,23 @@ class ListIndex:
         for i, p in enumerate(posts):
             if i and len(out) + len(p) > CANDIDATES:
                 break
-            out.update(p[:CANDIDATES] if not i else p)
+            out.update((p[:CANDIDATES] if not i else p).tolist())
         return sorted(out)
 
-    def lookup(self, name: str) -> tuple[list[Hit], tuple[str, int, float] | None]:
+    def _whole(self, row: int, listed: list[str], toks: list[str], legal: set[str], fuzzy: bool) -> bool:
+        """A person may be named without a middle name; a firm or vessel must
+        be named with every word of its listed name but its legal form."""
+        if self.types[row] == "individual":
+            return True
+        need = [w for w in listed if w not in legal]
+        return all(w in toks or (fuzzy and len(w) >= 5 and any(fuzz.ratio(w, p) >= SPELLING_RATIO for p in toks))
+                   for w in need)
+
+    def lookup(self, name: str, legal: set[str] | frozenset = frozenset()) -> tuple[list[Hit], tuple[str, int, float] | None]:
         """(hits, closest) for a name as a claim writes it.  *closest* is the
         most similar listed name among the candidates ``(name, row, score)``,
-        reported when nothing matches."""
+        reported when nothing matches.  *legal*: legal-form words a firm's
+        name may omit."""
         toks = name_tokens(name)
         if not toks:
             return [], None
@@ -192,7 +241,7 @@ class ListIndex:
         want = set(toks)
         for r in self._containing(toks):
             for j, n in enumerate(self.folded[r]):
-                if want <= set(n.split()):
+                if want <= set(n.split()) and self._whole(r, n.split(), toks, legal, False):
                     hits.append(Hit(r, *self._name(r, j), "all words"))
                     break
         if hits:
@@ -203,7 +252,8 @@ class ListIndex:
         best = process.extract(query, choices, scorer=fuzz.token_sort_ratio, limit=10, score_cutoff=50)
         for _n, score, (r, j) in best:
             ntoks = choices[(r, j)].split()
-            if all(p in ntoks or (len(p) >= 5 and any(fuzz.ratio(p, w) >= SPELLING_RATIO for w in ntoks)) for p in toks):
+            if all(p in ntoks or (len(p) >= 5 and any(fuzz.ratio(p, w) >= SPELLING_RATIO for w in ntoks)) for p in toks) \
+                    and self._whole(r, ntoks, toks, legal, True):
                 hits.append(Hit(r, *self._name(r, j), "spelling variant"))
         if hits:
             return hits, None
@@ -281,14 +331,17 @@ class ClaimFacts:
     """What a claim says, sorted into listing facts and the rest."""
 
     negated: bool  # "is not listed", "was delisted"
-    dates: list[str]  # ISO dates the claim gives for the listing
+    dates: list[str]  # dates the claim gives for the listing
+    births: list[str]  # dates of birth the claim gives
+    numbers: list[str]  # figures of four or more digits outside dates (passport, id, registration numbers)
+    id_words: list[str]  # identifier words the claim uses ("passport", "registration")
     other: list[str]  # words a list cannot state
     spans: list[tuple[int, int]]  # programme phrases (offsets in the body)
 
 
 def _claim_facts(nlp: Any, body: str, names: list[str], spec: SourceSpec | None, entry_words: set[str],
                  programmes: list, vocab: dict[str, Any]) -> ClaimFacts:
-    listing, removal = vocab["listing"], vocab["removal"]
+    listing, removal = vocab["listing"] | vocab["identifiers"], vocab["removal"]
     name_words = {w for n in names for w in name_tokens(n)}
     own = set(name_tokens(" ".join([spec.title, spec.publisher, *spec.cited_as]))) if spec else set()
     juris = {w for js in load_cues().get("sanctions_jurisdictions", {}).values() for c in js["claim"] for w in name_tokens(c)}
@@ -297,7 +350,7 @@ def _claim_facts(nlp: Any, body: str, names: list[str], spec: SourceSpec | None,
     prog_spans = [span for _p, _c, span in programmes]
     doc = nlp(body) if nlp is not None else None
     if doc is None:
-        return ClaimFacts(False, [], [], prog_spans)
+        return ClaimFacts(False, [], [], [], [], [], prog_spans)
 
     def is_listing(tok) -> bool:
         return tok.lemma_.lower() in listing or tok.lower_ in listing or fold_str(tok.lower_) in cue_words
@@ -312,20 +365,22 @@ def _claim_facts(nlp: Any, body: str, names: list[str], spec: SourceSpec | None,
             if any(is_listing(t) for t in near):
                 negated = True
     dates: list[str] = []
+    births: list[str] = []
     date_tokens: set[int] = set()
     for ent in doc.ents:
         if ent.label_ != "DATE":
             continue
-        anc, hops, about_listing = ent.root.head, 0, False
-        while hops < 4:
-            if is_listing(anc):
-                about_listing = True
-                break
+        anc, hops, about = ent.root.head, 0, None
+        while hops < 4 and about is None:
+            if anc.lemma_.lower() in vocab["birth"] or anc.lower_ in vocab["birth"]:
+                about = births
+            elif is_listing(anc) and anc.lemma_.lower() not in vocab["identifiers"]:
+                about = dates
             if anc.head is anc:
                 break
             anc, hops = anc.head, hops + 1
-        if about_listing:
-            dates.append(ent.text)
+        if about is not None:
+            about.append(ent.text)
             date_tokens.update(range(ent.start, ent.end))
     other = []
     for tok in doc:
@@ -342,7 +397,9 @@ def _claim_facts(nlp: Any, body: str, names: list[str], spec: SourceSpec | None,
         if tok.ent_type_ in ("GPE", "NORP") and all(w in juris for w in words):
             continue
         other.append(tok.text)
-    return ClaimFacts(negated, dates, list(dict.fromkeys(other)), prog_spans)
+    numbers = [t.text for t in doc if t.i not in date_tokens and sum(c.isdigit() for c in t.text) >= 4]
+    id_words = [t.lower_ for t in doc if t.lemma_.lower() in vocab["identifiers"] and t.lemma_.lower() not in vocab["birth"]]
+    return ClaimFacts(negated, dates, births, numbers, id_words, list(dict.fromkeys(other)), prog_spans)
 
 
 def _date_check(claim_dates: list[str], listed_on: str | None) -> tuple[str, str] | None:
@@ -360,6 +417,43 @@ def _date_check(claim_dates: list[str], listed_on: str | None) -> tuple[str, str
         if listed_on.startswith(d.iso[: {"year": 4, "month": 7, "day": 10}[d.precision]]):
             return "match", f"designation date {listed_on} matches '{claim_dates[0]}'"
     return "mismatch", f"date differs: listed on {listed_on}, claim says '{', '.join(claim_dates)}'"
+
+
+def _birth_check(births: list[str], identifiers: list[str]) -> tuple[str, str] | None:
+    """Dates of birth in the claim against the entry's DOB identifiers."""
+    if not births:
+        return None
+    from extractors.claims.quantities import dates_agree, find_dates
+
+    claimed = [d for text in births for d in find_dates(text)]
+    listed = [(x, d) for x in identifiers if x.lower().startswith(("dob", "date of birth")) for d in find_dates(x)]
+    if not claimed:
+        return None
+    if not listed:
+        return "absent", f"the entry gives no date of birth (claim says {', '.join(births)})"
+    for c in claimed:
+        for text, d in listed:
+            if dates_agree(c, d):
+                return "match", f"date of birth matches '{text}'"
+    return "mismatch", f"date of birth differs: listed {'; '.join(t for t, _ in listed)}, claim says '{', '.join(births)}'"
+
+
+def _identifier_checks(facts: ClaimFacts, identifiers: list[str]) -> list[tuple[str, str]]:
+    """Figures of the claim (passport, id, registration numbers) against the
+    entry's identifiers: found, or differing from an identifier of the kind
+    the claim names."""
+    out = []
+    flat = [(x, re.sub(r"\W", "", x.lower())) for x in identifiers]
+    for num in facts.numbers:
+        key = re.sub(r"\W", "", num.lower())
+        found = next((x for x, f in flat if key and key in f), None)
+        if found:
+            out.append(("match", f"identifier '{found}' matches {num}"))
+            continue
+        kinds = [x for x in identifiers if any(w in x.lower() for w in facts.id_words)]
+        if kinds:
+            out.append(("mismatch", f"identifier differs: listed {'; '.join(kinds)}, claim says {num}"))
+    return out
 
 
 def _claim_names(view: Any, spec: SourceSpec | None, gazetteer: Any) -> list[str]:
@@ -396,6 +490,8 @@ def check_listing(claim: Claim, view: Any, spec: SourceSpec | None, doc: ParsedD
     """The verdict of a list on a claim, or None when the claim names nobody."""
     from extractors.parse.sanctions import designation_passage
 
+    if not doc.designations:  # a list published as prose is read as prose
+        return None
     names = _claim_names(view, spec, gazetteer)
     if not names:
         return None
@@ -412,7 +508,7 @@ def check_listing(claim: Claim, view: Any, spec: SourceSpec | None, doc: ParsedD
     for person in names:
         hit: Hit | None = None
         for variant in _variants(person, gazetteer):
-            hits, near = index.lookup(variant)
+            hits, near = index.lookup(variant, vocab["legal_forms"])
             if hits:
                 hit = hits[0]
                 how = f"{hit.kind} '{hit.name}'" + ("" if hit.how == "exact" else f" ({hit.how})")
@@ -443,9 +539,21 @@ def check_listing(claim: Claim, view: Any, spec: SourceSpec | None, doc: ParsedD
                 bad.append(f"programme differs: listed under {', '.join(progs) or 'no programme'}, claim says '{phrase}'")
         else:
             good.append(f"listed under {', '.join(progs) or 'no programme named'}; the claim names no programme")
-        dc = _date_check(facts.dates, d.get("listed_on"))
-        if dc is not None:
-            (good if dc[0] == "match" else bad if dc[0] == "mismatch" else open_).append(dc[1])
+        checks = [_date_check(facts.dates, d.get("listed_on")), _birth_check(facts.births, d["identifiers"]),
+                  *_identifier_checks(facts, d["identifiers"])]
+        for other_name in names:
+            if other_name == person or set(name_tokens(other_name)) <= set(name_tokens(person)):
+                continue
+            more, _near = index.lookup(other_name, vocab["legal_forms"])
+            if any(h.row == hit.row for h in more):
+                checks.append(("match", f"'{other_name}' is a name of the same entry"))
+            elif more:
+                checks.append(("match", f"{other_name} listed too (entry {index.designations[more[0].row]['list_id']})"))
+            else:
+                checks.append(("absent", f"no entry for {other_name}"))
+        for dc in checks:
+            if dc is not None:
+                (good if dc[0] == "match" else bad if dc[0] == "mismatch" else open_).append(dc[1])
         if facts.other:
             open_.append("a list states listing facts only; not stated by the entry: " + ", ".join(f"'{w}'" for w in facts.other[:8]))
         if bad:

@@ -10,6 +10,7 @@ that "the attack" can refer back to a Banjska mention of an earlier passage.
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
 from spacy.language import Language
@@ -24,7 +25,7 @@ from extractors.nlp.relations import RelationExtractor, RelationHit
 # with the gazetteer's ``version`` and the model name).
 NLP_VERSION = "nlp.v1"
 
-__all__ = ["MAX_CHARS", "NLP_VERSION", "analyse", "build_nlp", "cache_key", "nlp_from_settings", "passages_from_lines"]
+__all__ = ["MAX_CHARS", "NLP_VERSION", "NlpTimeLimit", "analyse", "build_nlp", "cache_key", "nlp_from_settings", "passages_from_lines"]
 
 _EXTRACTORS: dict[int, tuple[MentionFinder, RelationExtractor]] = {}
 
@@ -76,10 +77,13 @@ def analyse(
     *,
     relations: bool = True,
     n_process: int = 1,
+    deadline: float | None = None,
 ) -> tuple[list[Mention], list[Relation]]:
     """Mentions of the Banjska attack/village/monastery and entity relations
     for *passages* (any mix of documents).  With ``relations=False`` only
-    mentions are produced (the lemmatizer is then not run)."""
+    mentions are produced (the lemmatizer is then not run).  With a
+    *deadline* (a ``time.monotonic()`` value), :class:`NlpTimeLimit` is
+    raised once it has passed, carrying what was found so far."""
     finder, extractor = _extractors(nlp)
     order = sorted(range(len(passages)), key=lambda i: (passages[i].source_id, passages[i].document_sha256, passages[i].char_start))
     ordered = [passages[i] for i in order]
@@ -89,13 +93,23 @@ def analyse(
     rels: list[Relation] = []
     units = [(p, off, piece) for p in ordered for off, piece in _pieces(p.text)]
     docs = nlp.pipe((u[2] for u in units), batch_size=batch_size, disable=disable, n_process=n_process)
-    for (passage, off, _), doc in zip(units, docs):
+    for n, ((passage, off, _), doc) in enumerate(zip(units, docs)):
+        if deadline is not None and time.monotonic() > deadline:
+            raise NlpTimeLimit(mentions, rels, n, len(units))
         state = states.setdefault((passage.source_id, passage.document_sha256), AnaphoraState())
         hits = finder.find(doc, state)
         mentions.extend(_mention_row(passage, h, off) for h in hits)
         if relations:
             rels.extend(_relation_row(passage, r, off) for r in extractor.extract(doc, hits))
     return mentions, rels
+
+
+class NlpTimeLimit(Exception):
+    """NLP of a document ran past its time limit; holds the partial results."""
+
+    def __init__(self, mentions: list[Mention], relations: list[Relation], done: int, total: int):
+        super().__init__(f"NLP stopped at piece {done + 1} of {total}")
+        self.mentions, self.relations, self.done, self.total = mentions, relations, done, total
 
 
 def _mention_row(p: Passage, h: MentionHit, off: int = 0) -> Mention:

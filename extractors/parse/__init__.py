@@ -36,7 +36,7 @@ __all__ = [
 PARSERS: dict[str, tuple[tuple[str, ...], str]] = {
     "pdf": (("pdfplumber.v1",), "pdf:parse_pdf"),
     "html": (("trafilatura.v1", "html-fallback.v1"), "html:parse_html"),
-    "csv": (("ofac-sdn.v1", "uk-sanctions.v1"), "sanctions:parse_sanctions"),
+    "csv": (("ofac-sdn.v2", "uk-sanctions.v2"), "sanctions:parse_sanctions"),
     "text": (("text.v1",), "text:parse_text"),
 }
 

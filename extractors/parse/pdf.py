@@ -414,6 +414,19 @@ def _page_words(page) -> tuple[list[dict], bool]:
     return _WORDS.extract_words(turned), True
 
 
+def _page_error(exc: BaseException) -> str:
+    """``Type: message`` of *exc* and its causes (pdfplumber wraps pdfminer's
+    errors in an exception whose own message is often empty)."""
+    parts: list[str] = []
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen and len(parts) < 3:
+        seen.add(id(e))
+        parts.append(f"{type(e).__name__}: {e}" if str(e) else type(e).__name__)
+        e = e.__cause__ or e.__context__
+    return " / ".join(parts)[:200]
+
+
 def _open(raw: bytes):
     if not raw:
         raise ParseError("empty file", hint="the server or the store returned 0 bytes; fetch the source again")
@@ -457,6 +470,7 @@ def parse_pdf(source_id: str, sha256: str, raw: bytes) -> ParsedDoc:
             rotated = False
             tables: list = []
             try:
+<<<<<<< HEAD
                 if fast is not None and not (RULED_TABLES and _draws_lines(fast, i - 1)):
                     words, fw, fh, why = pdfium_words.page_words(fast, i - 1, _WORDS)
                     if words is None:
@@ -473,6 +487,13 @@ def parse_pdf(source_id: str, sha256: str, raw: bytes) -> ParsedDoc:
                 warnings.append(f"page {i}: {type(exc).__name__}: {str(exc)[:200]}")
                 words, tables = [], []
                 w_, h_ = float(page.width), float(page.height)
+=======
+                words, rotated = _page_words(page)
+                tables = _tables(page) if words and not rotated else []
+            except Exception as exc:  # one bad page must not sink the document: it is skipped and flagged
+                warnings.append(f"page {i} skipped: {_page_error(exc)}")
+                words, tables, rotated = [], [], False
+>>>>>>> main
             words = [w for w in words if w["text"].strip()]
             for w in words:
                 size_counter[round(w["size"] * 2) / 2] += len(w["text"])

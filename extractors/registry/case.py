@@ -66,6 +66,35 @@ def _check_url(errs: _Errors, where: str, field: str, url: Any) -> None:
         errs.add(where, field, f"{url!r} is not an http(s) URL (local files go in 'path')")
 
 
+def _check_article_file(errs: _Errors, root: Path, article: str) -> None:
+    full = root / article
+    if not full.exists():
+        errs.add("[case]", "article", f"file {article!r} not found next to the case file")
+    elif not full.is_file():
+        errs.add("[case]", "article", f"{article!r} is not a file")
+    elif full.stat().st_size == 0:
+        errs.add("[case]", "article", f"file {article!r} is empty: there is nothing to check")
+
+
+def _check_editions(errs: _Errors, where: str, editions: dict) -> None:
+    """``editions.index`` / ``editions.template`` are fetched like source URLs."""
+    for key in ("index", "template"):
+        if key in editions:
+            _check_url(errs, where, f"editions.{key}", editions[key])
+    if "template" in editions and isinstance(editions["template"], str) and "{year}" not in editions["template"]:
+        errs.add(where, "editions.template", "needs a {year} placeholder")
+    pattern = editions.get("link_pattern")
+    if "index" in editions:
+        if not isinstance(pattern, str):
+            errs.add(where, "editions.link_pattern", "an index needs a link_pattern with a (?P<year>...) group")
+        else:
+            try:
+                if "year" not in re.compile(pattern).groupindex:
+                    errs.add(where, "editions.link_pattern", "needs a named group (?P<year>...)")
+            except re.error as exc:
+                errs.add(where, "editions.link_pattern", f"not a valid regular expression: {exc}")
+
+
 def _str_list(errs: _Errors, where: str, field: str, value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -118,9 +147,13 @@ def load_case(path: str | Path) -> Case:
     if meta.get("published") is not None and (msg := check_date(meta["published"])):
         errs.add("[case]", "published", msg)
     article = meta.get("article")
-    if isinstance(article, str) and not article.startswith(("http://", "https://")):
-        if not (root / article).exists():
-            errs.add("[case]", "article", f"file {article!r} not found next to the case file")
+    if article is not None and not isinstance(article, str):
+        errs.add("[case]", "article", f"must be one path or URL as a string, not {type(article).__name__}"
+                 f" {article!r}")
+    elif isinstance(article, str) and "://" in article:
+        _check_url(errs, "[case]", "article", article)
+    elif isinstance(article, str) and article:
+        _check_article_file(errs, root, article)
 
     raw_sources = data.get("sources", [])
     if not isinstance(raw_sources, list) or not raw_sources:
@@ -168,6 +201,7 @@ def load_case(path: str | Path) -> Case:
         if not isinstance(editions, dict):
             errs.add(where, "editions", "must be a table")
             editions = {}
+        _check_editions(errs, where, editions)
         sources.append(
             SourceSpec(
                 id=sid,

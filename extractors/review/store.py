@@ -7,11 +7,12 @@ import fcntl
 import hashlib
 import io
 import json
+import logging
 import os
 import re
 import threading
-from dataclasses import asdict, dataclass, fields
-from datetime import datetime, timezone
+from dataclasses import dataclass, fields
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -24,9 +25,15 @@ REVIEW_STATUSES = (*DECISIONS, "stale")
 KINDS = ("source_claim", "mention")
 REVIEWS_FILE = "reviews.jsonl"
 MAX_NOTE = 4000
+MAX_REVIEWER = 200
+MAX_CSV_FIELD = 131_072  # characters per cell of an imported CSV
+FUTURE_SKEW = timedelta(minutes=5)  # how far ahead of this clock an imported decision time may be
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_CANONICAL_ID = re.compile(r"[a-z_]+:[a-z0-9][a-z0-9._\-]*")
 _CORRECTED_RE = re.compile(r"^\[corrected to ([a-z_:.\-0-9]+)\]")
 
 _lock = threading.Lock()
+log = logging.getLogger("claimcheck.review")
 
 
 class ReviewError(ClaimcheckError):
@@ -54,8 +61,13 @@ class Decision:
 
     @classmethod
     def columns(cls) -> list[str]:
-        return [f.name for f in fields(cls)]
+        return list(_COLS)
 
+    def to_dict(self) -> dict[str, Any]:
+        return {c: getattr(self, c) for c in _COLS}
+
+
+_COLS: tuple[str, ...] = tuple(f.name for f in fields(Decision))
 
 # ----------------------------------------------------------------- keys and hashes
 
@@ -108,6 +120,60 @@ def effective_canonical(row: Any) -> str:
     return canonical
 
 
+# ----------------------------------------------------------------- times
+
+
+def parse_time(value: Any) -> datetime:
+    """An ISO-8601 time as an aware UTC datetime; a time without a zone is UTC.
+
+    Raises ValueError when *value* is not one."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"not an ISO-8601 time: {value!r}")
+    try:
+        dt = datetime.fromisoformat(value.strip())
+        if dt.tzinfo is None:
+            dt = dt.replace(tzinfo=timezone.utc)
+        return dt.astimezone(timezone.utc)
+    except (ValueError, OverflowError) as exc:
+        raise ValueError(f"not an ISO-8601 time: {value!r}") from exc
+
+
+def format_time(dt: datetime) -> str:
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+_CANONICAL_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
+
+
+def time_key(decided_at: str) -> str:
+    """A string that sorts like the time: the canonical UTC form.  Events the
+    app writes are already in it; others (older records) are converted."""
+    if _CANONICAL_TIME.fullmatch(decided_at):
+        return decided_at
+    try:
+        return format_time(parse_time(decided_at))
+    except ValueError:
+        return ""  # sorts first: an unreadable time never wins
+
+
+def _checked_time(value: Any, *, now: datetime | None = None) -> str:
+    """*value* as the canonical UTC string; refused when unreadable or in the future."""
+    try:
+        dt = parse_time(value)
+    except ValueError:
+        raise ReviewError(f"decided_at {value!r} is not an ISO-8601 time",
+                          "write it like 2026-01-31T14:05:00Z; a time without a zone is read as UTC") from None
+    now = now or datetime.now(timezone.utc)
+    if dt > now + FUTURE_SKEW:
+        raise ReviewError(f"decided_at {value!r} is in the future (more than {_skew_text()} ahead of this "
+                          "machine's clock)", "check the clock of the machine that recorded it")
+    return format_time(dt)
+
+
+def _skew_text() -> str:
+    return f"{int(FUTURE_SKEW.total_seconds() // 60)} minutes"
+
+
 # ----------------------------------------------------------------- the record
 
 
@@ -119,7 +185,25 @@ def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _unicode_ok(text: str | None) -> bool:
+    if text is None or text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:  # a lone surrogate ("\ud800" in JSON) cannot be stored
+        return False
+
+
+def _check_text(**values: str | None) -> None:
+    for name, value in values.items():
+        if not _unicode_ok(value):
+            raise ReviewError(f"field {name!r} holds an unpaired surrogate (not valid Unicode text)")
+
+
 def _validate(d: Decision) -> None:
+    _check_text(case_id=d.case_id, target_id=d.target_id, correction=d.correction, note=d.note,
+                reviewer=d.reviewer)
     if d.kind not in KINDS:
         raise ReviewError(f"unknown review kind {d.kind!r}", f"use one of {', '.join(KINDS)}")
     if d.decision not in DECISIONS:
@@ -128,9 +212,11 @@ def _validate(d: Decision) -> None:
         raise ReviewError("a decision needs a case id and a target id")
     if not d.reviewer or not d.reviewer.strip():
         raise ReviewError("a decision needs a reviewer name", "type your name or initials")
-    if len(d.note) > MAX_NOTE or len(d.reviewer) > 200:
+    if len(d.reviewer) > MAX_REVIEWER:
+        raise ReviewError(f"reviewer name longer than {MAX_REVIEWER} characters", "shorten it, e.g. to initials")
+    if len(d.note) > MAX_NOTE:
         raise ReviewError(f"note longer than {MAX_NOTE} characters")
-    if not re.fullmatch(r"[0-9a-f]{64}", d.evidence_hash or ""):
+    if not _SHA256.fullmatch(d.evidence_hash or ""):
         raise ReviewError("evidence_hash must be a sha256 hex digest")
     if d.decision == "corrected":
         if not d.correction:
@@ -138,7 +224,7 @@ def _validate(d: Decision) -> None:
                               "pick the corrected verdict (or canonical id for a mention)")
         if d.kind == "source_claim" and d.correction not in VERDICTS:
             raise ReviewError(f"unknown verdict {d.correction!r}", f"use one of {', '.join(VERDICTS)}")
-        if d.kind == "mention" and not re.fullmatch(r"[a-z_]+:[a-z0-9][a-z0-9._\-]*", d.correction):
+        if d.kind == "mention" and not _CANONICAL_ID.fullmatch(d.correction):
             raise ReviewError(f"bad canonical id {d.correction!r}", "write it as type:name, e.g. place:banjska")
 
 
@@ -146,14 +232,19 @@ def make_decision(*, case_id: str, kind: str, target_id: str, decision: str, evi
                   reviewer: str, note: str = "", correction: str | None = None,
                   decided_at: str | None = None, claim_id: str | None = None,
                   source_id: str | None = None, mention_id: str | None = None) -> Decision:
-    decided_at = decided_at or _now()
+    """A validated decision event.  ``decided_at`` defaults to now; a given
+    time is parsed as ISO-8601 (no zone = UTC), stored as canonical UTC, and
+    refused when unreadable or in the future beyond :data:`FUTURE_SKEW`."""
+    decided_at = _now() if decided_at is None else _checked_time(decided_at)
     correction = correction or None
     if decision != "corrected":
         correction = None
-    did = stable_id("review", case_id, kind, target_id, decision, correction, note, reviewer.strip(),
+    reviewer = (reviewer or "").strip()
+    _check_text(case_id=case_id, target_id=target_id, correction=correction, note=note, reviewer=reviewer)
+    did = stable_id("review", case_id, kind, target_id, decision, correction, note, reviewer,
                     decided_at, evidence_hash)
     d = Decision(decision_id=did, case_id=case_id, kind=kind, target_id=target_id, decision=decision,
-                 correction=correction, note=note or "", reviewer=reviewer.strip(),
+                 correction=correction, note=note or "", reviewer=reviewer,
                  decided_at=decided_at, evidence_hash=evidence_hash, claim_id=claim_id,
                  source_id=source_id, mention_id=mention_id)
     _validate(d)
@@ -163,7 +254,8 @@ def make_decision(*, case_id: str, kind: str, target_id: str, decision: str, evi
 def _append(out_dir: Path, decisions: Sequence[Decision]) -> None:
     path = reviews_path(out_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = "".join(json.dumps(asdict(d), ensure_ascii=False, sort_keys=True) + "\n" for d in decisions)
+    # json.dumps escapes \n and \r, so every event is exactly one b"\n"-ended line
+    data = "".join(json.dumps(d.to_dict(), ensure_ascii=False, sort_keys=True) + "\n" for d in decisions)
     with _lock:  # threads of one process (the review app)
         fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         try:
@@ -188,38 +280,203 @@ def record_decision(out_dir: Path, **kwargs: Any) -> Decision:
     return d
 
 
-def load_decisions(out_dir: Path, case_id: str | None = None) -> list[Decision]:
-    """Every decision event in file order (a torn last line is ignored)."""
-    path = reviews_path(out_dir)
-    if not path.exists():
-        return []
-    names = set(Decision.columns())
-    out: list[Decision] = []
-    with _lock:
-        text = path.read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if not line.strip():
+# ----------------------------------------------------------------- reading the record
+
+_REQUIRED = ("decision_id", "case_id", "kind", "target_id", "decision", "note", "reviewer", "decided_at",
+             "evidence_hash")
+_OPTIONAL = ("correction", "claim_id", "source_id", "mention_id")
+
+
+@dataclass(frozen=True)
+class LogProblem:
+    """A line of ``reviews.jsonl`` that is not a valid event (skipped), or
+    a valid one worth a warning (kept)."""
+
+    path: Path
+    line: int
+    message: str
+    skipped: bool = True
+
+    def __str__(self) -> str:
+        return f"{self.path} line {self.line}: {self.message}; " + ("line skipped" if self.skipped else "kept")
+
+
+def decode_event(raw: bytes) -> Decision:
+    """One line of the record as a Decision; ValueError says what is wrong."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})") from None
+    try:
+        obj = json.loads(text)
+    except RecursionError:
+        raise ValueError("not JSON (nested too deeply)") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(obj, dict):
+        raise ValueError("not a JSON object")
+    for name in _REQUIRED:
+        if name not in obj:
+            raise ValueError(f"missing field {name!r}")
+        if not isinstance(obj[name], str):
+            raise ValueError(f"field {name!r} must be a string")
+    for name in _OPTIONAL:
+        if obj.get(name) is not None and not isinstance(obj[name], str):
+            raise ValueError(f"field {name!r} must be a string or null")
+    d = Decision(**{k: obj.get(k) for k in _COLS})
+    try:
+        _validate(d)
+    except ReviewError as exc:
+        raise ValueError(exc.args[0]) from None
+    try:
+        parse_time(d.decided_at)  # canonical, or another ISO-8601 form an older version wrote
+    except ValueError:
+        raise ValueError(f"decided_at {d.decided_at!r} is not an ISO-8601 time") from None
+    return d
+
+
+@dataclass
+class Chunk:
+    decisions: list[tuple[int, Decision]]  # (line number, event)
+    problems: list[LogProblem]
+    consumed: int  # bytes up to and including the last b"\n"
+    lines: int  # complete lines consumed
+    tail: bytes  # an unterminated last line (a write cut short), not consumed
+
+
+def parse_chunk(data: bytes, path: Path, first_line: int = 1) -> Chunk:
+    """Split *data* on b"\\n" only (a note may hold U+2028, U+0085 or \\r:
+    ``str.splitlines`` would cut the event there) and decode each line."""
+    parts = data.split(b"\n")
+    tail = parts.pop()  # b"" when data ends with a newline
+    decisions: list[tuple[int, Decision]] = []
+    problems: list[LogProblem] = []
+    limit = format_time(datetime.now(timezone.utc) + FUTURE_SKEW)
+    for i, raw in enumerate(parts):
+        if not raw.strip():
             continue
+        n = first_line + i
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError:
-            continue  # a line cut by a crash mid-write; the rest stands
-        d = Decision(**{k: v for k, v in obj.items() if k in names})
-        if case_id is None or d.case_id == case_id:
-            out.append(d)
-    return out
+            d = decode_event(raw)
+        except ValueError as exc:
+            problems.append(LogProblem(path, n, str(exc)))
+            continue
+        decisions.append((n, d))
+        # kept: a decision acknowledged once never disappears (the clock may
+        # have been set back since), but it wins until that time comes
+        if time_key(d.decided_at) > limit:
+            problems.append(LogProblem(path, n, f"decided_at {d.decided_at} is in the future, so this decision "
+                                                "wins over any later one until then", skipped=False))
+    return Chunk(decisions, problems, len(data) - len(tail), len(parts), tail)
+
+
+def _tail_problem(path: Path, line: int) -> LogProblem:
+    return LogProblem(path, line, "incomplete (a write cut short, e.g. by a crash)")
+
+
+def _warn(problems: Iterable[LogProblem]) -> None:
+    for p in problems:
+        log.warning("%s", p)
+
+
+class DecisionLog:
+    """``reviews.jsonl`` read incrementally: each refresh reads only the
+    bytes appended since the last one (the file is append-only).  A file that
+    was replaced or shortened is read again from the start.  Bad lines are
+    logged once (``claimcheck.review`` logger) and kept in ``problems``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._state_lock = threading.Lock()
+        self._reset(None)
+
+    def _reset(self, ident: tuple[int, int] | None) -> None:
+        self.decisions: list[Decision] = []
+        self.by_target: dict[tuple[str, str, str], list[Decision]] = {}
+        self.problems: list[LogProblem] = []
+        self._ident = ident
+        self._offset = 0
+        self._lines = 0
+        self._check = b""
+        self._tail_reported = -1
+
+    def refresh(self) -> list[Decision]:
+        """Every valid event in file order (the list is shared: do not modify)."""
+        with self._state_lock:
+            data = self._read_new()
+            if data is None:
+                return self.decisions
+            chunk = parse_chunk(data, self.path, self._lines + 1)
+            for _, d in chunk.decisions:
+                self.decisions.append(d)
+                self.by_target.setdefault((d.case_id, d.kind, d.target_id), []).append(d)
+            problems = list(chunk.problems)
+            self._offset += chunk.consumed
+            self._lines += chunk.lines
+            self._check = (self._check + data[:chunk.consumed])[-64:]
+            if chunk.tail.strip() and self._tail_reported != self._offset:
+                problems.append(_tail_problem(self.path, self._lines + 1))
+                self._tail_reported = self._offset
+            self.problems.extend(problems)
+            _warn(problems)
+            return self.decisions
+
+    def _read_new(self) -> bytes | None:
+        with _lock:
+            try:
+                fd = os.open(self.path, os.O_RDONLY)
+            except FileNotFoundError:
+                if self._ident is not None or self.decisions:
+                    self._reset(None)
+                return None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH)  # no half-appended event is read
+                try:
+                    st = os.fstat(fd)
+                    ident = (st.st_dev, st.st_ino)
+                    if (ident != self._ident or st.st_size < self._offset
+                            or os.pread(fd, len(self._check), self._offset - len(self._check)) != self._check):
+                        self._reset(ident)
+                    if st.st_size == self._offset:
+                        return None
+                    return _pread_all(fd, self._offset, st.st_size - self._offset)
+                finally:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+            finally:
+                os.close(fd)
+
+
+def _pread_all(fd: int, offset: int, size: int) -> bytes:
+    parts = []
+    while size > 0:
+        b = os.pread(fd, min(size, 1 << 26), offset)
+        if not b:
+            break
+        parts.append(b)
+        offset += len(b)
+        size -= len(b)
+    return b"".join(parts)
+
+
+def load_decisions(out_dir: Path, case_id: str | None = None) -> list[Decision]:
+    """Every valid decision event in file order.  A bad line (torn by a
+    crash, not JSON, missing fields, wrong types or values) is logged with
+    the file and line number and skipped; the rest stands."""
+    ds = DecisionLog(reviews_path(out_dir)).refresh()
+    return list(ds) if case_id is None else [d for d in ds if d.case_id == case_id]
 
 
 def latest_decisions(decisions: Iterable[Decision]) -> dict[tuple[str, str, str], Decision]:
-    """Latest event per (case, kind, target): by decided_at, then file order."""
+    """Latest event per (case, kind, target): by the parsed ``decided_at``
+    (UTC), then file order."""
     latest: dict[tuple[str, str, str], tuple[str, int, Decision]] = {}
     for i, d in enumerate(decisions):
         key = (d.case_id, d.kind, d.target_id)
         cur = latest.get(key)
-        if cur is None or (d.decided_at, i) >= (cur[0], cur[1]):
-            latest[key] = (d.decided_at, i, d)
+        t = time_key(d.decided_at)
+        if cur is None or (t, i) >= (cur[0], cur[1]):
+            latest[key] = (t, i, d)
     return {k: v[2] for k, v in latest.items()}
-
 
 # ----------------------------------------------------------------- applying
 
@@ -270,59 +527,177 @@ def apply_case_reviews(out_dir: Path, case_id: str, source_claims: Sequence[Any]
     return apply_decisions(source_claims, mentions, load_decisions(out_dir, case_id))
 
 
-# ----------------------------------------------------------------- DuckDB view
+# ----------------------------------------------------------------- DuckDB mirror
+
+_EXTRA = {"decided_at_utc": "TIMESTAMP", "log_line": "BIGINT"}
+_DDL = ", ".join([f'"{c}" VARCHAR' for c in _COLS] + [f'"{c}" {t}' for c, t in _EXTRA.items()])
+_STATE_DDL = ("log_path VARCHAR, log_ident VARCHAR, log_offset BIGINT, log_lines BIGINT, tail_check BLOB, "
+              "events BIGINT, full_loads BIGINT, last_inserted BIGINT, synced_at VARCHAR")
 
 
-_DDL = ", ".join(f'"{c}" VARCHAR' for c in Decision.columns())
+def _arrow_events(decisions: Sequence[tuple[int, Decision]]):
+    import pyarrow as pa
+
+    cols: dict[str, Any] = {c: pa.array([getattr(d, c) for _, d in decisions], pa.string()) for c in _COLS}
+    cols["decided_at_utc"] = pa.array([parse_time(d.decided_at).replace(tzinfo=None) for _, d in decisions],
+                                      pa.timestamp("us"))
+    cols["log_line"] = pa.array([n for n, _ in decisions], pa.int64())
+    return pa.table(cols)
+
+
+def _table_columns(con, name: str) -> list[str]:
+    return [r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+        [name]).fetchall()]
 
 
 def sync_reviews_duckdb(out_dir: Path, db_path: Path | None = None) -> int:
-    """Rebuild the ``reviews`` table (every event) and ``reviews_latest`` view
-    in DuckDB from ``reviews.jsonl``.  Returns the number of events."""
+    """Bring DuckDB's ``reviews`` table (every valid event, with
+    ``decided_at_utc`` and ``log_line``) and ``reviews_latest`` view up to
+    date with ``reviews.jsonl``; returns the number of events in the table.
+
+    Incremental: ``reviews_log_state`` remembers how far the log was loaded
+    (file identity, byte offset, line count, and the bytes just before the
+    offset); only the lines appended since are inserted, in one Arrow batch.
+    The table is loaded whole only when the log was replaced or shortened,
+    or the database has no state yet.  Bad lines are skipped here quietly
+    (the readers report them)."""
     import duckdb
 
-    decisions = load_decisions(out_dir)
+    path = reviews_path(out_dir)
     db_path = Path(db_path or Path(out_dir) / "claimcheck.duckdb")
     db_path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(db_path))
     try:
         con.execute("BEGIN TRANSACTION")
-        con.execute(f"CREATE OR REPLACE TABLE reviews ({_DDL})")
-        if decisions:
-            cols = Decision.columns()
-            con.executemany(f"INSERT INTO reviews VALUES ({', '.join('?' for _ in cols)})",
-                            [[getattr(d, c) for c in cols] for d in decisions])
+        state = None
+        if _table_columns(con, "reviews_log_state") and _table_columns(con, "reviews") == [*_COLS, *_EXTRA]:
+            rows = con.execute("SELECT log_path, log_ident, log_offset, log_lines, tail_check, full_loads "
+                               "FROM reviews_log_state").fetchall()
+            state = rows[0] if len(rows) == 1 else None
+        full_loads = state[5] if state else 0
+        with _lock:
+            data, ident, offset, lines, full = _read_log_from(path, state)
+        chunk = parse_chunk(data, path, lines + 1)
+        if full:
+            con.execute(f"CREATE OR REPLACE TABLE reviews ({_DDL})")
+            full_loads += 1
+        if chunk.decisions:
+            con.register("review_batch", _arrow_events(chunk.decisions))
+            con.execute("INSERT INTO reviews SELECT * FROM review_batch")
+            con.unregister("review_batch")
         con.execute(
             "CREATE OR REPLACE VIEW reviews_latest AS SELECT * EXCLUDE (rn) FROM ("
             " SELECT *, row_number() OVER (PARTITION BY case_id, kind, target_id"
-            " ORDER BY decided_at DESC) AS rn FROM reviews) WHERE rn = 1"
+            " ORDER BY decided_at_utc DESC, log_line DESC) AS rn FROM reviews) WHERE rn = 1"
         )
+        new_offset = offset + chunk.consumed
+        before = b"" if full else bytes(state[4] or b"")
+        check = (before + data[:chunk.consumed])[-64:]
+        events = con.execute("SELECT count(*) FROM reviews").fetchone()[0]
+        con.execute(f"CREATE OR REPLACE TABLE reviews_log_state ({_STATE_DDL})")
+        con.execute("INSERT INTO reviews_log_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [str(path.resolve()), ident, new_offset, lines + chunk.lines, check, events, full_loads,
+                     len(chunk.decisions), _now()])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     finally:
         con.close()
-    return len(decisions)
+    return events
+
+
+def _read_log_from(path: Path, state: Any) -> tuple[bytes, str, int, int, bool]:
+    """(new bytes, file identity, offset they start at, lines before them, whether this is a full load)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return b"", "", 0, 0, True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        try:
+            st = os.fstat(fd)
+            ident = f"{st.st_dev}:{st.st_ino}"
+            if state is not None:
+                log_path, log_ident, offset, lines, check = state[:5]
+                check = bytes(check or b"")
+                if (log_path == str(path.resolve()) and log_ident == ident and offset <= st.st_size
+                        and os.pread(fd, len(check), offset - len(check)) == check):
+                    return _pread_all(fd, offset, st.st_size - offset), ident, offset, lines, False
+            return _pread_all(fd, 0, st.st_size), ident, 0, 0, True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 # ----------------------------------------------------------------- CSV exchange
 
 
 def export_csv(out_dir: Path, dest: Path | io.TextIOBase, case_id: str | None = None) -> int:
-    """Write every decision event (optionally of one case) as CSV; returns the count."""
-    decisions = load_decisions(out_dir, case_id)
-    cols = Decision.columns()
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
-    w.writeheader()
-    for d in decisions:
-        w.writerow({c: ("" if getattr(d, c) is None else getattr(d, c)) for c in cols})
+    """Write every decision event (optionally of one case) as CSV; returns the count.
+
+    Text cells a spreadsheet would run as a formula get a leading single
+    quote (see :mod:`extractors.export.csv_text`); :func:`import_csv` removes
+    it again.  The folder of *dest* must exist."""
+    from extractors.atomic import atomic_write_bytes
+    from extractors.export.csv_text import csv_bytes
+
     if isinstance(dest, (str, Path)):
-        Path(dest).write_text(buf.getvalue(), encoding="utf-8")
+        dest = Path(dest)
+        if not dest.parent.is_dir():
+            raise ReviewError(f"cannot write {dest}: the folder {dest.parent} does not exist",
+                              "create it first or choose another file")
+        if dest.is_dir():
+            raise ReviewError(f"cannot write {dest}: it is a folder", "give a file name, e.g. decisions.csv")
+    decisions = load_decisions(out_dir, case_id)
+    data = csv_bytes(_COLS, ([getattr(d, c) for c in _COLS] for d in decisions))
+    if isinstance(dest, Path):
+        atomic_write_bytes(dest, data)
     else:
-        dest.write(buf.getvalue())
+        dest.write(data.decode("utf-8"))
     return len(decisions)
+
+
+_IMPORT_REQUIRED = {"case_id", "kind", "target_id", "decision", "reviewer", "decided_at", "evidence_hash"}
+
+
+def _csv_records(src: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """(header, [(line where the record starts, cells by column)]), cells
+    with the formula quote removed.  Errors name the line in the file."""
+    from extractors.export.csv_text import restore_cell
+
+    raw = Path(src).read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ReviewError(f"{src} line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x})",
+                          "save the file as UTF-8 (\"CSV UTF-8\" in a spreadsheet)") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records: list[tuple[int, dict[str, str]]] = []
+    end = 0
+    try:
+        header = next(reader, None)
+        end = reader.line_num
+        if not header:
+            raise ReviewError(f"{src}: empty file", "export the file with `claimcheck reviews export`")
+        for cells in reader:
+            start, end = end + 1, reader.line_num
+            if not cells or cells == [""]:
+                continue
+            if len(cells) != len(header):
+                raise ReviewError(f"{src} line {start}: {len(cells)} cells, the header has {len(header)}")
+            if any(len(c) > MAX_CSV_FIELD for c in cells):
+                # checked here: the csv module's own limit is process-wide and other libraries raise it
+                raise ReviewError(f"{src} line {start}: field larger than {MAX_CSV_FIELD} characters",
+                                  f"a note holds at most {MAX_NOTE} characters; is this a decisions CSV?")
+            records.append((start, {h: restore_cell(c) for h, c in zip(header, cells)}))
+    except csv.Error as exc:
+        raise ReviewError(f"{src} line {end + 1}: {exc}", "is it a CSV written by `claimcheck reviews export`?"
+                          ) from None
+    return header, records
 
 
 def import_csv(out_dir: Path, src: Path) -> tuple[int, int]:
@@ -330,19 +705,18 @@ def import_csv(out_dir: Path, src: Path) -> tuple[int, int]:
 
     Events already in the record (same ``decision_id``) are skipped, so an
     import can be repeated.  Every row is validated before anything is
-    written; one bad row rejects the file.  Returns (added, skipped).
+    written; one bad row rejects the file, and the error names its line in
+    the file.  ``decided_at`` is ISO-8601 (no zone = UTC), stored as UTC,
+    refused when unreadable or in the future.  Returns (added, skipped).
     """
-    with open(src, newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        missing = {"case_id", "kind", "target_id", "decision", "reviewer", "decided_at",
-                   "evidence_hash"} - set(reader.fieldnames or [])
-        if missing:
-            raise ReviewError(f"{src}: missing columns {', '.join(sorted(missing))}",
-                              "export the file with `claimcheck reviews export`")
-        rows = list(reader)
+    header, rows = _csv_records(src)
+    missing = _IMPORT_REQUIRED - set(header)
+    if missing:
+        raise ReviewError(f"{src}: missing columns {', '.join(sorted(missing))}",
+                          "export the file with `claimcheck reviews export`")
     known = {d.decision_id for d in load_decisions(out_dir)}
     new: list[Decision] = []
-    for n, r in enumerate(rows, start=2):
+    for n, r in rows:
         try:
             d = make_decision(
                 case_id=r["case_id"], kind=r["kind"], target_id=r["target_id"],

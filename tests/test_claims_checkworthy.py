@@ -1,0 +1,276 @@
+"""Check-worthiness from the clause's structure, attribution that carries
+over sentences, references and source lists, the cue file of the configured
+gazetteer directory, and the article's own text next to the stand-alone
+claim (extractors.claims).
+
+Every sentence here is written for this file, on topics far from the bundled
+article (water utilities, bakeries, aviation rules, ports, schools).
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from extractors.claims import analyse_claim, extract_claims, read_article
+from extractors.claims.cues import cue_dir, load_cues
+from extractors.ids import sha256_bytes
+from extractors.model import Case, SourceSpec
+from extractors.parse import parse_document
+
+GAZ = Path(__file__).resolve().parents[1] / "corpus" / "gazetteer"
+
+
+def reason(nlp, text, **kw):
+    return analyse_claim(nlp, text, **kw)["not_checkworthy_reason"]
+
+
+# ----------------------------------------------------------------- check-worthiness
+
+CHECKABLE = [
+    # reported statements, modal verbs inside them included
+    "The transport ministry said the rule would require pilots to log every rest period.",
+    "The administrators told creditors that the bakery chain could not pay its debts.",
+    "According to the harbour master, the new crane can lift 60 tonnes.",
+    "The inspectors found that the school's fire exits were blocked.",
+    "The auditors said the hospital's accounts were unreliable.",
+    # a measure described by what it does, a past inability
+    "Under the draft, the levy would cost shipping firms 40 euros per tonne.",
+    "It would also cap harbour fees at 3 percent above inflation.",
+    "The bakery chain could not pay its suppliers in 2021.",
+    # a speech tag after the clause
+    "Bills will rise by 8 percent next year, the chief executive said, and the board agreed.",
+    # plain facts
+    "The city council approved a budget of 12 million euros in March 2024.",
+    "In May 2023, a storm closed the port of Larne for three days.",
+    "Carbon monoxide is the most common cause of fatal poisoning in homes.",
+    "The shortfall came from unpaid water bills.",
+]
+
+NOT_CHECKABLE = [
+    ("Is a tax that nobody collects worth having?", "question"),
+    ("Will the regulator ever enforce its own rule", "question"),
+    ("In my view, the harbour authority acted far too slowly.", "first-person"),
+    ("We believe the bridge over the Afon is unsafe.", "first-person"),
+    ("None of these inspections tells us whether the schools are safe.", "first-person"),
+    ("If you want to understand the port, look at its debts.", "imperative"),
+    ("You will notice the port's debts before anything else.", "reader"),
+    ("Follow the money through the port's accounts.", "imperative"),
+    ("The new tariff will push bread prices higher across Wales.", "prediction"),
+    ("The council should scrap the scheme.", "normative"),
+    ("The ministry's response to the flooding was disappointing.", "evaluative"),
+    ("The mayor's plan is a costly blunder.", "evaluative"),
+    ("The coastal road is busier than it has ever been.", "comparison"),
+    ("The faster the trains run, the emptier the roads.", "comparison"),
+    ("That danger to the harbour is not theoretical.", "nothing specific"),
+    ("Two decades on, the old certainties have faded.", "nothing specific"),
+    ("Dunmore was not a failure but a warning.", "reframing"),
+    ("The harbour's problem is not just money.", "reframing"),
+    ("That feeds into higher European shipping costs and a more tangled market.", "nothing specific"),
+]
+
+
+@pytest.mark.parametrize("text", CHECKABLE)
+def test_reported_and_factual_clauses_are_checkworthy(nlp, text):
+    assert reason(nlp, text) is None
+
+
+@pytest.mark.parametrize("text,why", NOT_CHECKABLE)
+def test_opinion_questions_and_predictions_are_not(nlp, text, why):
+    got = reason(nlp, text)
+    assert got is not None and why in got, (text, got)
+
+
+def test_a_modal_fact_is_checkable_when_the_article_reports_it(nlp):
+    """The same clause is a prediction in the author's voice and a checkable
+    report when the article attributes it to a source."""
+    text = "The new tariff will push bread prices higher across Wales."
+    assert "prediction" in reason(nlp, text)
+    assert reason(nlp, text, reported=True) is None
+    # the author's stance adverb keeps it a prediction unless its own sentence names the source
+    hedged = "Other bakeries will almost certainly follow within a year."
+    assert "prediction" in reason(nlp, hedged, reported=True)
+    assert reason(nlp, hedged, reported=True, explicit=True) is None
+
+
+def test_a_quote_before_its_speech_tag_is_a_report(nlp, gazetteer, tmp_path):
+    text = 'Port fees\n"Fees will double for cruise ships from April 2025," the harbour director said.\n'
+    case = Case(id="fees", title="Port fees", article="a.txt", published=None, root=tmp_path, sources=())
+    parsed = parse_document("article", sha256_bytes(text.encode()), text.encode(), "text")
+    cl = extract_claims(case, read_article(case, parsed), nlp, gazetteer)
+    quote = next(c for c in cl if c.resolved_text.startswith('"Fees will double') or c.resolved_text.startswith("Fees"))
+    assert quote.checkworthy
+
+
+def test_cue_lists_are_general_not_the_bundled_articles_phrases():
+    ck = load_cues(GAZ / "claim_cues.toml")["checkworthy"]
+    assert "opinion" not in ck  # phrase list replaced by structural rules
+    for phrase in ("blueprint", "generational leap", "permissive space", "sharper", "stickier"):
+        assert phrase not in ck["evaluative"]
+
+
+# ----------------------------------------------------------------- attribution
+
+ARTICLE = """Water Troubles in Dunmore
+The town's water utility has struggled for years, and residents have noticed.
+Audit findings
+The regional audit office reported in May 2024 that the utility lost 31 percent of its treated water to leaks. It also found that two of the five reservoirs had no working meters. The review would require the board to publish monthly leak figures.
+Money
+The utility borrowed 4 million euros from a state bank in 2022 [2]. The loan carries an interest rate of 3 percent. In my view, the board has been far too slow to act.
+Repairs on the network cost the utility 2 million euros in 2023, more than it spent on new pipes.1
+Residents
+The utility's chief executive told the Dunmore Herald that bills would rise by 8 percent. Officials at the town hall were less forthcoming.
+The review states that 40 households went without water for a week.
+Dunmore's reservoirs hold about 9 million cubic metres (State Development Bank, 2022).
+Pipes
+The State Development Bank opened a credit line for small utilities in 2023. It would cover pipe replacement only.
+Sources
+[1] Regional Audit Office, "Review of the Dunmore Water Utility", May 2024.
+[2] State Development Bank, "Annual lending report 2022".
+"""
+
+
+@pytest.fixture(scope="module")
+def water(nlp, gazetteer, tmp_path_factory):
+    root = tmp_path_factory.mktemp("water")
+    (root / "article.txt").write_text(ARTICLE, encoding="utf-8")
+    case = Case(id="dunmore-water", title="Water Troubles in Dunmore", article="article.txt", published="2024-06-01",
+                root=root, sources=(
+                    SourceSpec(id="audit-review-2024", title="Review of the Dunmore Water Utility",
+                               publisher="Regional Audit Office", kind="report", published="2024-05-20"),
+                    SourceSpec(id="bank-lending-2022", title="Annual lending report 2022",
+                               publisher="State Development Bank", kind="report", published="2022-12-31"),
+                    SourceSpec(id="herald-bills-2024", title="Water bills to rise, utility chief says",
+                               publisher="Dunmore Herald", kind="news", published="2024-04-02"),
+                ))
+    raw = ARTICLE.encode()
+    parsed = parse_document("article", sha256_bytes(raw), raw, "text")
+    claims = extract_claims(case, read_article(case, parsed), nlp, gazetteer)
+    return parsed, claims
+
+
+def find(claims, start):
+    hits = [c for c in claims if c.resolved_text.startswith(start)]
+    assert len(hits) == 1, (start, [c.resolved_text for c in claims])
+    return hits[0]
+
+
+def test_speaker_names_the_source_and_the_paragraph_carries_it(water):
+    _, cl = water
+    assert find(cl, "The regional audit office reported").cited_source_ids == ["audit-review-2024"]
+    carried = find(cl, "It also found that two of the five reservoirs")
+    assert carried.cited_source_ids == ["audit-review-2024"] and carried.checkworthy
+    # a modal inside a carried report stays checkable
+    review = find(cl, "The review would require the board")
+    assert review.cited_source_ids == ["audit-review-2024"] and review.checkworthy
+
+
+def test_numbered_reference_points_into_the_source_list(water):
+    _, cl = water
+    assert find(cl, "The utility borrowed 4 million euros").cited_source_ids == ["bank-lending-2022"]
+    assert find(cl, "The loan carries an interest rate").cited_source_ids == ["bank-lending-2022"]
+    opinion = find(cl, "In my view, the board")
+    assert not opinion.checkworthy
+
+
+def test_footnote_marker_points_into_a_numbered_source_list(water):
+    _, cl = water
+    repairs = find(cl, "Repairs on the network cost the utility")
+    assert repairs.cited_source_ids == ["audit-review-2024"]
+    assert not repairs.text.endswith("1")  # the marker is not part of the claim
+
+
+def test_outlet_spoken_to_and_a_generic_document_speaker(water):
+    _, cl = water
+    told = find(cl, "The utility's chief executive told the Dunmore Herald")
+    assert told.cited_source_ids == ["herald-bills-2024"] and told.checkworthy
+    # "the review" is the one source whose title has that word
+    assert find(cl, "The review states that 40 households").cited_source_ids == ["audit-review-2024"]
+
+
+def test_author_year_citation_names_the_source(water):
+    _, cl = water
+    assert find(cl, "Dunmore's reservoirs hold about 9 million").cited_source_ids == ["bank-lending-2022"]
+
+
+def test_a_publisher_as_subject_names_the_source(water):
+    _, cl = water
+    opened = find(cl, "The State Development Bank opened a credit line")
+    assert opened.cited_source_ids == ["bank-lending-2022"]
+    cover = find(cl, "It would cover pipe replacement only")
+    assert cover.cited_source_ids == ["bank-lending-2022"] and cover.checkworthy
+
+
+def test_claim_text_is_the_articles_own_text(water):
+    parsed, cl = water
+    for c in cl:
+        assert c.text == parsed.text[c.char_start:c.char_end]
+    it = find(cl, "It also found")
+    assert it.resolved_text == it.text  # no person to resolve, no prefix
+
+
+# ----------------------------------------------------------------- cue file location
+
+def test_cue_file_comes_from_the_configured_gazetteer_dir(nlp, tmp_path, monkeypatch):
+    text = "The quay at Larne is sturdy."
+    custom = tmp_path / "gaz"
+    shutil.copytree(GAZ, custom)
+    cues = (custom / "claim_cues.toml").read_text(encoding="utf-8")
+    (custom / "claim_cues.toml").write_text(cues.replace('evaluative = [', 'evaluative = ["sturdy", ', 1),
+                                            encoding="utf-8")
+    assert reason(nlp, text) is None  # bundled lists: a checkable description
+    with cue_dir(custom):
+        assert "evaluative" in reason(nlp, text)
+    monkeypatch.setenv("CLAIMCHECK_GAZETTEER_DIR", str(custom))
+    assert "evaluative" in reason(nlp, text)
+    monkeypatch.delenv("CLAIMCHECK_GAZETTEER_DIR")
+    assert reason(nlp, text) is None
+
+
+def test_extract_claims_reads_cues_from_the_gazetteers_directory(nlp, tmp_path):
+    from extractors.registry.gazetteer import load_gazetteer
+
+    custom = tmp_path / "gaz"
+    shutil.copytree(GAZ, custom)
+    cues = (custom / "claim_cues.toml").read_text(encoding="utf-8")
+    (custom / "claim_cues.toml").write_text(cues.replace('evaluative = [', 'evaluative = ["sturdy", ', 1),
+                                            encoding="utf-8")
+    text = "Harbour works\nThe new quay at Larne is sturdy.\n"
+    root = tmp_path / "case"
+    root.mkdir()
+    case = Case(id="quay", title="Harbour works", article="a.txt", published=None, root=root, sources=())
+    parsed = parse_document("article", sha256_bytes(text.encode()), text.encode(), "text")
+    default = extract_claims(case, read_article(case, parsed), nlp, load_gazetteer(GAZ))
+    mine = extract_claims(case, read_article(case, parsed), nlp, load_gazetteer(custom))
+    assert [c.checkworthy for c in default] == [True]
+    assert [c.checkworthy for c in mine] == [False]
+
+
+# ----------------------------------------------------------------- tables
+
+def test_resolved_text_is_a_column_of_every_claims_table(tmp_path):
+    import duckdb
+
+    from extractors.export.tables import columns, load_duckdb, read_table, write_table
+    from extractors.model import Claim
+
+    assert columns("claims")[-1] == "resolved_text"
+    c = Claim("clm-1", "case-x", 2, 1, 10, 38, "The board dismissed him.", "event", True,
+              resolved_text="The board dismissed him [Rhys Owen].")
+    out = tmp_path / "out"
+    out.mkdir()
+    write_table(out, "claims", [c])
+    assert "resolved_text" in (out / "claims.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert read_table(out, "claims")[0]["resolved_text"] == "The board dismissed him [Rhys Owen]."
+    # a database written before the column existed gets it added
+    db = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE claims (claim_id VARCHAR, case_id VARCHAR, text VARCHAR)")
+    con.execute("INSERT INTO claims VALUES ('clm-0', 'older-case', 'An old claim.')")
+    con.close()
+    load_duckdb(db, "case-x", out, tables=["claims"])
+    con = duckdb.connect(str(db))
+    rows = con.execute("SELECT claim_id, resolved_text FROM claims ORDER BY claim_id").fetchall()
+    con.close()
+    assert rows == [("clm-0", None), ("clm-1", "The board dismissed him [Rhys Owen].")]
