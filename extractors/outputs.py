@@ -101,8 +101,10 @@ def reuse_outputs(key: str, out_dir: Path, run_dir: Path, db_path: Path) -> Writ
             os.link(f, dest)
         except OSError:  # another file system, or links not allowed
             shutil.copy2(f, dest)
+    # the database holds these outputs unless the last run found it busy
+    db_current = last.get("database", "updated") in ("updated", "unchanged")
     return Written(counts=dict(last.get("counts") or {}), verdicts=dict(last.get("verdicts") or {}),
-                   reused=True, from_run=str(src_run))
+                   reused=True, from_run=str(src_run), notes={"database_current": db_current})
 
 
 def write_outputs(inputs: OutputInputs, run_dir: Path) -> Written:

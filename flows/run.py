@@ -291,7 +291,7 @@ def _execute(case: Case, settings: Settings) -> RunResult:
     written = _timed(timings, "outputs", lambda: reuse_outputs(out_key, out_dir, run_dir, db_path)
                      or write_outputs(inputs, run_dir))
     ledger.record("outputs", case.id, written.reused)
-    database = "unchanged" if written.reused else _timed(
+    database = "unchanged" if written.notes.get("database_current") else _timed(
         timings, "database", lambda: load_outputs_db(case.id, settings, run_dir, db_path))
     article_ref = refs.get(ARTICLE_ID)
     article = article_status(docs, load("parse", article_ref.parse_key, settings) if article_ref else None,

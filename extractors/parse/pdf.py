@@ -470,9 +470,11 @@ def parse_pdf(source_id: str, sha256: str, raw: bytes) -> ParsedDoc:
             rotated = False
             tables: list = []
             try:
-<<<<<<< HEAD
                 if fast is not None and not (RULED_TABLES and _draws_lines(fast, i - 1)):
-                    words, fw, fh, why = pdfium_words.page_words(fast, i - 1, _WORDS)
+                    try:
+                        words, fw, fh, why = pdfium_words.page_words(fast, i - 1, _WORDS)
+                    except Exception as exc:  # noqa: BLE001 - pdfplumber reads the page instead
+                        words, why = None, f"pdfium: {type(exc).__name__}"
                     if words is None:
                         slow_pages[i] = why
                     else:
@@ -483,17 +485,10 @@ def parse_pdf(source_id: str, sha256: str, raw: bytes) -> ParsedDoc:
                     words, rotated = _page_words(page)
                     tables = _tables(page) if words and not rotated else []
                     w_, h_ = (float(page.height), float(page.width)) if rotated else (float(page.width), float(page.height))
-            except Exception as exc:  # one bad page must not sink the document
-                warnings.append(f"page {i}: {type(exc).__name__}: {str(exc)[:200]}")
-                words, tables = [], []
-                w_, h_ = float(page.width), float(page.height)
-=======
-                words, rotated = _page_words(page)
-                tables = _tables(page) if words and not rotated else []
             except Exception as exc:  # one bad page must not sink the document: it is skipped and flagged
                 warnings.append(f"page {i} skipped: {_page_error(exc)}")
                 words, tables, rotated = [], [], False
->>>>>>> main
+                w_, h_ = float(page.width), float(page.height)
             words = [w for w in words if w["text"].strip()]
             for w in words:
                 size_counter[round(w["size"] * 2) / 2] += len(w["text"])
