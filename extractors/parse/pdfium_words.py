@@ -77,10 +77,11 @@ def page_words(doc, index: int, extractor) -> tuple[list[dict] | None, float, fl
             chars, reason = _chars(tp, height)
             if chars is None:
                 return None, width, height, reason
-            if not chars and _has_text_objects(page):
-                # text drawn, none of it read (a broken font): pdfplumber
-                # decides whether the page reads or is flagged
-                return None, width, height, "text objects without characters"
+            if not chars:
+                # nothing read: a blank or scanned page (cheap for pdfplumber
+                # too), or text pdfium dropped (a broken font), where
+                # pdfplumber decides whether the page reads or is flagged
+                return None, width, height, "no text"
             words = extractor.extract_words(chars)
             if not _agrees(tp, words):
                 return None, width, height, "word check failed"
@@ -201,11 +202,6 @@ def _agrees(tp, words: list[dict]) -> bool:
     if not theirs and not ours:
         return True
     return abs(theirs - ours) <= max(3, WORD_COUNT_SLACK * max(theirs, ours))
-
-
-def _has_text_objects(page) -> bool:
-    n = R.FPDFPage_CountObjects(page.raw)
-    return any(R.FPDFPageObj_GetType(R.FPDFPage_GetObject(page.raw, k)) == R.FPDF_PAGEOBJ_TEXT for k in range(n))
 
 
 def path_count(doc, index: int) -> int:
