@@ -57,3 +57,18 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             # a failed write() names no file; the message for a full disk must
             raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
         raise
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or a new link in *folder* durable; a folder that cannot
+    be opened or synced (some file systems) is left as it is."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -23,22 +23,11 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from extractors.atomic import fsync_dir
+
 CURRENT = "current"
 DB_UPDATED = "updated"
 DB_BUSY = "busy"
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _link(folder: Path, name: str, target: str) -> None:
@@ -71,7 +60,7 @@ def publish_run(case_out: Path, run_dir: Path) -> None:
     for path in case_out.iterdir():  # links to files this run does not have
         if path.is_symlink() and os.readlink(path) == os.path.join(CURRENT, path.name) and path.name not in names:
             path.unlink()
-    _fsync_dir(case_out)
+    fsync_dir(case_out)
 
 
 def is_lock_conflict(exc: BaseException) -> bool:

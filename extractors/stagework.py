@@ -49,9 +49,24 @@ def _parse_doc_key(doc: DocumentRow, versions: Versions) -> str:
                      parse_key(doc.sha256 or "", doc.content_type or "text", versions))
 
 
+MAX_PARSE_WARNINGS = 5  # shown in the documents table; the rest are counted
+
+
+def parse_warning_text(warnings: list[str]) -> str | None:
+    """The parser's warnings (a page skipped, rows skipped, a fallback
+    decoder) as one ``warning: parse: ...`` note for the ``error`` column."""
+    if not warnings:
+        return None
+    shown = "; ".join(warnings[:MAX_PARSE_WARNINGS])
+    more = len(warnings) - MAX_PARSE_WARNINGS
+    return f"warning: parse: {shown}" + (f" (and {more} more)" if more > 0 else "")
+
+
 def _with_parse_columns(doc: DocumentRow, parsed: ParsedDoc) -> DocumentRow:
+    note = parse_warning_text(parsed.warnings)
+    error = f"{doc.error}; {note}" if doc.error and note else (doc.error or note)
     return replace(doc, parser=parsed.parser, pages=parsed.pages, chars=len(parsed.text),
-                   language=parsed.language)
+                   language=parsed.language, error=error)
 
 
 def lookup_parse(doc: DocumentRow, settings: Settings, versions: Versions

@@ -139,7 +139,7 @@ def run(
     settings = _settings(out, store, model, offline, allow_private_addresses)
     case_obj = _load_case(case)
     console.print(f"claimcheck: case [bold]{case_obj.id}[/] ({len(case_obj.sources)} sources)"
-                  + (" [offline]" if settings.offline else ""))
+                  + (" \\[offline]" if settings.offline else ""))
     console.print("starting Prefect (ephemeral mode; set PREFECT_API_URL to use a server)...")
     t_imports = time.perf_counter()
     run_mod = _start_prefect(settings)
@@ -246,14 +246,14 @@ def fetch(
         rows = fetch_all(list(case_obj.sources), case_obj.root, store_obj, settings, progress=progress)
     render_fetch_rows(rows, console)
     ok = sum(r.status == "ok" for r in rows)
-    console.print(f"{ok} of {len(rows)} sources stored in {settings.store_dir}")
+    console.print(f"{ok} of {len(rows)} sources stored in {escape(str(settings.store_dir))}")
 
 
 @app.command()
 def validate(case: Path = CaseOpt) -> None:
     """Check a case file without running anything (exit 2 and every problem listed if invalid)."""
     c = _load_case(case)
-    console.print(f"ok: case {c.id} with {len(c.sources)} sources ({c.case_file})")
+    console.print(f"ok: case {escape(c.id)} with {len(c.sources)} sources ({escape(str(c.case_file))})")
 
 
 @app.command()
@@ -270,7 +270,7 @@ def sources(case: Path = CaseOpt, out: Optional[Path] = OutOpt) -> None:
         status = r.get("status") or "never run"
         if r.get("error") and status != "ok":
             status += f": {r['error'][:60]}"
-        table.add_row(s.id, s.kind, s.published or "", status, s.url or s.path or "")
+        table.add_row(*(escape(x) for x in (s.id, s.kind, s.published or "", status, s.url or s.path or "")))
     console.print(table)
 
 

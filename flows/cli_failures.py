@@ -47,7 +47,8 @@ def print_outcome(result, console: Console, err_console: Console) -> None:
         err_console.print(f"article: {status}: {article.get('error') or ''}; nothing was checked",
                           markup=False, highlight=False, soft_wrap=True)
     for w in article.get("warnings", []):
-        err_console.print(f"warning: {w}", markup=False, highlight=False, soft_wrap=True)
+        line = w if w.startswith("warning: ") else f"warning: {w}"  # a document's notes carry the prefix
+        err_console.print(line, markup=False, highlight=False, soft_wrap=True)
     if getattr(result, "database", "updated") == "busy":
         err_console.print(DB_BUSY_LINE, markup=False, highlight=False)
 

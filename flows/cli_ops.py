@@ -36,23 +36,25 @@ def watch(
     """
     settings = _cli()._settings(out, store, model, False, allow_private_addresses)
     case_obj = _cli()._load_case(case)
-    _cli().console.print(f"claimcheck watch: case [bold]{case_obj.id}[/]")
+    _cli().console.print(f"claimcheck watch: case [bold]{escape(case_obj.id)}[/]")
     _cli()._start_prefect(settings)
     from flows.watch import watch_case_flow
 
     result = watch_case_flow(dask)(str(case), None, _cli()._overrides(settings))
     if result.new_editions:
         for e in result.new_editions:
-            _cli().console.print(f"new edition: {e['series']} {e['year']} -> {e['source_id']} ({e['url']})")
+            _cli().console.print(f"new edition: {e['series']} {e['year']} -> {e['source_id']} ({e['url']})",
+                                     markup=False)
     else:
         _cli().console.print("no new editions")
     for p in result.problems:
         _cli().err_console.print(f"[yellow]warning:[/] {escape(p)}")
     _cli().console.print(result.markdown, markup=False)
-    _cli().console.print(f"summary: {result.summary_md}")
-    from flows.cli_failures import print_outcome
+    _cli().console.print(f"summary: {result.summary_md}", markup=False)
+    from flows.cli_failures import exit_code, print_outcome
 
     print_outcome(result.run, _cli().console, _cli().err_console)
+    raise typer.Exit(code=exit_code(result.run))
 
 
 def diff(
@@ -94,7 +96,7 @@ def diff(
         for old, new, cols in d.changed[:limit]:
             what = ", ".join(f"{c}: {str(old.get(c))[:40]!r} -> {str(new.get(c))[:40]!r}" for c in cols)
             _cli().console.print(f"  ~ {_brief(table, new)}  {what}", markup=False)
-    _cli().console.print(f"diff tables: {target}")
+    _cli().console.print(f"diff tables: {target}", markup=False)
     raise typer.Exit(code=1 if total else 0)
 
 

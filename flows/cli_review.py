@@ -90,11 +90,12 @@ def review(
     try:
         c = load_case(case)
     except RegistryError as exc:
-        err.print(f"[bold red]error:[/] {exc}")
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(code=2) from exc
     tables = settings.out_dir / c.id / "source_claims.parquet"
     if not tables.exists():
-        err.print(f"[yellow]no tables yet for {c.id}[/] under {settings.out_dir}; run `claimcheck run` first")
+        err.print(f"[yellow]no tables yet for {escape(c.id)}[/] under {escape(str(settings.out_dir))}; "
+                  "run `claimcheck run` first", soft_wrap=True)
         raise typer.Exit(code=1)
     url = f"http://{host}:{port}/" + (f"?token={settings.review_token}" if settings.review_token else "")
     # one plain line, flushed: scripts and terminals pick the address up whole

@@ -49,15 +49,27 @@ class TableDiff:
         return out
 
 
+def _unfinished(p: Path) -> FileNotFoundError:
+    return FileNotFoundError(f"run folder {str(p)!r} is not a complete run (no run.json: the run was stopped "
+                             "before it finished, or is still running); compare complete runs only")
+
+
 def resolve_run(ref: str | Path, out_dir: Path | None = None) -> Path:
-    """A run folder from a path, or from a run id looked up under OUT/*/runs/."""
+    """A complete run folder (one holding ``run.json``, which a run writes
+    last) from a path, or from a run id looked up under OUT/*/runs/.  The
+    case folder OUT/<case> itself stands for its published run."""
     p = Path(ref)
     if p.is_dir():
+        if not (p / "run.json").is_file():
+            raise _unfinished(p)
         return p
     if out_dir is not None:
         hits = sorted(Path(out_dir).glob(f"*/runs/{ref}"))
+        done = [h for h in hits if (h / "run.json").is_file()]
+        if done:
+            return done[0]
         if hits:
-            return hits[0]
+            raise _unfinished(hits[0])
     raise FileNotFoundError(f"no run folder {ref!r} (give a path, or a run id under {out_dir})")
 
 

@@ -19,6 +19,8 @@ from extractors.editions import (
     edition_year, find_new_editions, load_ledger, record_editions, series_sources, with_editions,
 )
 from extractors.export.tables import read_table
+from extractors.outputlock import output_lock
+from extractors.publish import publish_run
 from extractors.registry.case import load_case
 from extractors.settings import Settings
 from flows.run import RunResult, execute
@@ -36,6 +38,13 @@ class WatchResult:
 
 
 def watch(case_dir: str, settings: Settings) -> WatchResult:
+    # the whole watch holds the output folder: the "before" tables it compares
+    # with and the changes it writes belong to the run it makes, not another's
+    with output_lock(settings.out_dir, settings.lock_wait):
+        return _watch(case_dir, settings)
+
+
+def _watch(case_dir: str, settings: Settings) -> WatchResult:
     case = load_case(case_dir)
     known = load_ledger(settings, case.id)
     found, problems = find_new_editions(with_editions(case, known), settings, known)
@@ -62,7 +71,7 @@ def watch(case_dir: str, settings: Settings) -> WatchResult:
     md = render_markdown(case.id, result.run_id, editions, changes, run_changes, problems)
     data = summary_dict(case.id, result.run_id, editions, changes, run_changes, problems)
     paths = write_summary(result.run_dir, "changes", md, data)
-    write_summary(case_out, "changes", md, data)
+    publish_run(case_out, result.run_dir)  # OUT/<case>/changes.* join the run's other published files
     return WatchResult(case_id=case.id, new_editions=editions, run=result, summary_md=paths["markdown"],
                        summary_json=paths["json"], markdown=md, problems=problems)
 

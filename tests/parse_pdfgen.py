@@ -160,12 +160,9 @@ def encrypted_pdf() -> bytes:
     return bytes(pdf.output())
 
 
-def zero_page_pdf() -> bytes:
-    """A syntactically valid PDF whose page tree has no pages."""
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [] /Count 0 >>",
-    ]
+def raw_pdf(objs: list[bytes]) -> bytes:
+    """A PDF written byte by byte: object *i* (1-based) is ``objs[i-1]``,
+    object 1 is the catalog; the cross-reference table is computed."""
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []
@@ -178,6 +175,14 @@ def zero_page_pdf() -> bytes:
         out.write(b"%010d 00000 n \n" % off)
     out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
     return out.getvalue()
+
+
+def zero_page_pdf() -> bytes:
+    """A syntactically valid PDF whose page tree has no pages."""
+    return raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [] /Count 0 >>",
+    ])
 
 
 TABLE_ROWS = [

@@ -164,6 +164,7 @@ def test_diff_cli_prints_and_writes_changed_rows(tmp_path):
             write_table(d, t, [])
         write_table(d, "claims", [claim])
         write_table(d, "source_claims", [SourceClaim("c1", "s1", True, verdict, 0.5)])
+        (d / "run.json").write_text("{}", encoding="utf-8")  # a complete run
     write_table(b, "source_claims", [SourceClaim("c1", "s1", True, "supported", 0.9),
                                      SourceClaim("c1", "s2", False, "not_found", 0.1)])
     res = CliRunner().invoke(app, ["diff", str(a), str(b), "--dest", str(tmp_path / "d")])
@@ -176,6 +177,28 @@ def test_diff_cli_prints_and_writes_changed_rows(tmp_path):
     assert any(r.startswith("added,,c1,s2") for r in rows)
     same = CliRunner().invoke(app, ["diff", str(a), str(a), "--dest", str(tmp_path / "e")])
     assert same.exit_code == 0 and "claims: 0 added, 0 removed, 0 changed" in same.output
+
+
+def test_diff_refuses_a_run_that_did_not_finish(tmp_path):
+    """A run folder without run.json (killed, or still running) is never
+    compared: its tables may be half the run's.  By id or by path."""
+    from typer.testing import CliRunner
+
+    from extractors.export.tables import write_table
+    from flows.cli import app
+
+    runs = tmp_path / "out" / "case" / "runs"
+    for rid in ("A", "B"):
+        for t in TABLES:
+            write_table(runs / rid, t, [])
+    (runs / "A" / "run.json").write_text("{}", encoding="utf-8")
+    for ref in ("B", str(runs / "B")):
+        res = CliRunner().invoke(app, ["diff", "A", ref, "--out", str(tmp_path / "out")])
+        assert res.exit_code == 2 and "not a complete run (no run.json" in res.output, res.output
+        assert "Traceback" not in res.output
+    (runs / "B" / "run.json").write_text("{}", encoding="utf-8")
+    res = CliRunner().invoke(app, ["diff", "A", "B", "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
 
 
 # ----------------------------------------------------------------- editions
@@ -236,6 +259,12 @@ def test_watch_finds_a_new_edition_and_lists_its_new_banjska_mention(tmp_path, s
     assert change["gone_mentions"] and all(m["source_id"] == "ec-kosovo-report-2024"
                                            for m in change["gone_mentions"])
     assert "trial of three men" in second.markdown
+    # published with the run it describes: OUT/<case>/changes.* resolve into that run's folder
+    case_out = second.run.out_dir
+    for name in ("changes.md", "changes.json", "documents.parquet"):
+        assert (case_out / name).is_symlink()
+        assert (case_out / name).resolve().parent == second.run.run_dir.resolve()
+    assert (case_out / "changes.md").read_text(encoding="utf-8") == second.summary_md.read_text(encoding="utf-8")
     # processed: the new edition is in the tables, parsed and analysed in this run alone
     docs_rows = {r["source_id"]: r for r in pq.read_table(second.run.out_dir / "documents.parquet").to_pylist()}
     assert docs_rows["ec-kosovo-report-2025"]["status"] == "ok"

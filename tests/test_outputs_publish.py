@@ -193,6 +193,26 @@ def test_non_english_article_is_warned_about():
     assert article_status([_doc(language=english.language)], english)["warnings"] == []
 
 
+def test_article_notes_are_printed_once_each_with_one_prefix():
+    """A document's own notes already say ``warning: ...``; the summary adds
+    the prefix only to the article checks' own warnings."""
+    import io
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    from extractors.parse.text import parse_text
+    from flows.cli_failures import print_outcome
+
+    parsed = parse_text("article", "x", b"The attack in Banjska was condemned by the European Union.\n")
+    doc = _doc(language=parsed.language, error="warning: parse: page 2 skipped: bad font")
+    status = article_status([doc], parsed)
+    buf = io.StringIO()
+    print_outcome(SimpleNamespace(article=status, database="updated"), Console(file=io.StringIO()),
+                  Console(file=buf, width=200))
+    assert buf.getvalue().splitlines() == ["warning: parse: page 2 skipped: bad font"]
+
+
 def test_unread_empty_and_oversized_articles_have_a_status(settings):
     failed = DocumentRow(source_id="article", status="failed", error="HTTP 404 from http://x/a")
     assert article_status([failed], None) == {"status": "failed", "error": "HTTP 404 from http://x/a",

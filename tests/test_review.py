@@ -352,7 +352,9 @@ def test_app_two_tabs_saving_at_once_lose_nothing(review_server, settings):
     assert len(latest_decisions(load_decisions(settings.out_dir))) == len(targets)
 
 
-def test_cli_review_serves_the_app(tmp_path, settings):
+def start_review_cli(tmp_path, settings, *extra: str) -> tuple[subprocess.Popen, int]:
+    """``claimcheck review`` in its own process on a free port (stdout and
+    stderr on one pipe); the caller terminates it."""
     import socket
 
     case_dir = write_case(tmp_path / "case")
@@ -361,20 +363,29 @@ def test_cli_review_serves_the_app(tmp_path, settings):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "review", "--case", str(case_dir),
-                             "--out", str(settings.out_dir), "--port", str(port)], cwd=ROOT,
+                             "--out", str(settings.out_dir), "--port", str(port), *extra], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return proc, port
+
+
+def wait_for_health(proc: subprocess.Popen, port: int, **kw) -> httpx.Response:
+    """The first answer of ``/healthz`` once the app listens (60 s at most)."""
+    deadline = time.time() + 60
+    while True:
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2, **kw)
+        except httpx.TransportError:
+            if time.time() > deadline or proc.poll() is not None:
+                raise AssertionError("review app did not start: " + (proc.stdout.read() if proc.poll() else ""))
+            time.sleep(0.2)
+
+
+def test_cli_review_serves_the_app(tmp_path, settings):
+    proc, port = start_review_cli(tmp_path, settings)
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                r = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
-                break
-            except httpx.TransportError:
-                if time.time() > deadline or proc.poll() is not None:
-                    raise AssertionError("review app did not start: " + (proc.stdout.read() if proc.poll() else ""))
-                time.sleep(0.2)
+        r = wait_for_health(proc, port)
         assert r.json() == {"ok": True, "case": CASE_ID}
-        page = httpx.get(f"http://127.0.0.1:{port}/")
+        page = httpx.get(f"http://127.0.0.1:{port}/", timeout=60)
         assert page.status_code == 200 and 'id="reviewer"' in page.text
     finally:
         proc.terminate()

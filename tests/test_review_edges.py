@@ -34,7 +34,7 @@ from extractors.review import (
 )
 from extractors.review.store import latest_decisions
 from tests.review_rows import CASE_ID, build_tables, write_case, write_outputs
-from tests.test_review import AppServer, _decide, _page_data
+from tests.test_review import AppServer, _decide, _page_data, start_review_cli, wait_for_health
 
 ROOT = Path(__file__).parent.parent
 SEPARATORS = {"u2028": "\u2028", "u2029": "\u2029", "u0085": "\u0085", "cr": "\r", "crlf": "\r\n",
@@ -278,6 +278,54 @@ def test_latest_wins_by_parsed_time_for_older_log_lines(tmp_path):
     assert latest.decision_id == a.decision_id
     sync_reviews_duckdb(tmp_path)
     assert _db_rows(tmp_path / "claimcheck.duckdb", "select decision_id from reviews_latest") == [(a.decision_id,)]
+
+
+_IMPORT_CHILD = """
+import sys
+from pathlib import Path
+from extractors.review import import_csv
+print("ready", flush=True)
+sys.stdin.readline()
+print(*import_csv(Path(sys.argv[1]), Path(sys.argv[2])), flush=True)
+"""
+
+
+def test_two_imports_at_once_record_each_event_once(tmp_path):
+    """Both processes wait on the record's lock, then both go: each event
+    is appended by one of them only (the check is made under the lock)."""
+    import fcntl
+
+    t = build_tables()
+    src = tmp_path / "src"
+    for i in range(300):
+        _decide(src, t["source_claims"][i % len(t["source_claims"])], note=f"note {i}",
+                decided_at=f"2026-01-01T09:{i // 60:02d}:{i % 60:02d}Z")
+    export_csv(src, tmp_path / "all.csv")
+    out = tmp_path / "out"
+    out.mkdir()
+    log = out / "reviews.jsonl"
+    log.touch()
+    children = [subprocess.Popen([sys.executable, "-c", _IMPORT_CHILD, str(out), str(tmp_path / "all.csv")],
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+                for _ in range(2)]
+    try:
+        for c in children:
+            assert c.stdout.readline().strip() == "ready"
+        with open(log, "rb") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)
+            for c in children:
+                c.stdin.write("go\n")
+                c.stdin.flush()
+            time.sleep(1.0)  # both are now waiting for the lock
+            fcntl.flock(held, fcntl.LOCK_UN)
+        results = sorted(tuple(int(x) for x in c.communicate(timeout=120)[0].split()) for c in children)
+    finally:
+        for c in children:
+            if c.poll() is None:
+                c.kill()
+    assert results == [(0, 300), (300, 0)]
+    ids = [d.decision_id for d in load_decisions(out)]
+    assert len(ids) == 300 == len(set(ids))
 
 
 # ----------------------------------------------------------------- import errors: true line numbers, one line
@@ -621,31 +669,28 @@ def test_token_required_on_every_request(server_factory, settings):
     assert len(load_decisions(settings.out_dir)) == 1
 
 
-def test_cli_review_prints_the_token_url(tmp_path, settings):
-    import socket
+@pytest.mark.parametrize("path", ["//evil.example/x", "/%5Cevil.example/x", "/%5C%5Cevil.example", "/%2F%2Fevil.example",
+                                  "/%09/evil.example"])
+def test_token_redirect_never_leaves_the_site(server_factory, settings, path):
+    """Browsers read a leading ``//`` or ``/\\`` as another host: the address
+    the token link redirects to is always a path on this server (a
+    backslash is sent percent-encoded)."""
+    srv = server_factory(settings.with_(review_token="s3cret-token"))
+    r = httpx.get(srv.url + path + "?token=s3cret-token", follow_redirects=False)
+    assert r.status_code == 303
+    location = r.headers["location"]
+    assert location.startswith("/") and location[1:2] not in ("/", "\\")  # a path here, never //host
+    assert httpx.URL(srv.url).join(location).host == "127.0.0.1"
 
-    case_dir = write_case(tmp_path / "case")
-    write_outputs(settings.out_dir)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "review", "--case", str(case_dir),
-                             "--out", str(settings.out_dir), "--port", str(port), "--token", "auto"], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+def test_cli_review_prints_the_token_url(tmp_path, settings):
+    proc, port = start_review_cli(tmp_path, settings, "--token", "auto")
     try:
         line = proc.stdout.readline()
         assert f"http://127.0.0.1:{port}/?token=" in line, line
         token = line.split("?token=")[1].split()[0]
         assert len(token) >= 32
-        deadline = time.time() + 60
-        while True:
-            try:
-                r = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
-                break
-            except httpx.TransportError:
-                assert time.time() < deadline and proc.poll() is None
-                time.sleep(0.2)
-        assert r.status_code == 401
+        assert wait_for_health(proc, port).status_code == 401
         assert httpx.get(f"http://127.0.0.1:{port}/healthz", headers={"X-Claimcheck-Token": token}).status_code == 200
     finally:
         proc.terminate()

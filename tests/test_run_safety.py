@@ -56,8 +56,28 @@ def _stop(proc: subprocess.Popen) -> None:
     proc.wait(timeout=30)
 
 
+def _run_while_held(hold: str, held: Path, tmp_path: Path, case_dir: Path, out: Path, **env: str
+                    ) -> tuple[subprocess.CompletedProcess, int]:
+    """``claimcheck run`` while a child running *hold* holds *held*;
+    returns the run and the holder's pid."""
+    holder = _child(hold, str(held))
+    try:
+        return _cli(_run_args(tmp_path, case_dir, out), _env(tmp_path, **env)), holder.pid
+    finally:
+        _stop(holder)
+
+
 def _no_traceback(proc: subprocess.CompletedProcess) -> None:
     assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr[-3000:]
+
+
+def _one_error_line(proc: subprocess.CompletedProcess, code: int) -> str:
+    """The run ended with exit *code* and said why in exactly one line on stderr."""
+    assert proc.returncode == code, proc.stdout[-2000:] + proc.stderr[-2000:]
+    _no_traceback(proc)
+    errors = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert len(errors) == 1, errors
+    return errors[0]
 
 
 def _published_runs(case_out: Path) -> set[str]:
@@ -84,11 +104,7 @@ def test_held_database_is_retried_then_skipped_and_outputs_publish_together(tmp_
     case_dir, out = _case(tmp_path), tmp_path / "out"
     out.mkdir()
     db = out / "claimcheck.duckdb"
-    holder = _child(HOLD_DB, str(db))
-    try:
-        first = _cli(_run_args(tmp_path, case_dir, out), _env(tmp_path, CLAIMCHECK_DB_BUSY_WAIT="2"))
-    finally:
-        _stop(holder)
+    first, _ = _run_while_held(HOLD_DB, db, tmp_path, case_dir, out, CLAIMCHECK_DB_BUSY_WAIT="2")
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     _no_traceback(first)
     lines = (first.stdout + first.stderr).splitlines()
@@ -133,17 +149,10 @@ HOLD_LOCK = (
 
 def test_second_run_on_a_held_output_folder_says_who_holds_it(tmp_path):
     case_dir, out = _case(tmp_path), tmp_path / "out"
-    holder = _child(HOLD_LOCK, str(out))
-    try:
-        proc = _cli(_run_args(tmp_path, case_dir, out), _env(tmp_path, CLAIMCHECK_LOCK_WAIT="1"))
-    finally:
-        _stop(holder)
-    assert proc.returncode == 4, proc.stdout[-2000:] + proc.stderr[-2000:]
-    _no_traceback(proc)
-    errors = [ln for ln in proc.stderr.splitlines() if ln.strip()]
-    assert len(errors) == 1
-    assert errors[0].startswith("output folder busy: ")
-    assert f"pid {holder.pid} on {socket.gethostname()}" in errors[0] and "waited 1 s" in errors[0]
+    proc, holder_pid = _run_while_held(HOLD_LOCK, out, tmp_path, case_dir, out, CLAIMCHECK_LOCK_WAIT="1")
+    error = _one_error_line(proc, 4)
+    assert error.startswith("output folder busy: ")
+    assert f"pid {holder_pid} on {socket.gethostname()}" in error and "waited 1 s" in error
     assert not (out / "local").exists()  # nothing was written
 
 
@@ -171,12 +180,9 @@ def test_read_only_output_folder_is_refused_before_any_work(tmp_path):
     out.mkdir()
     proc = _cli(_with_tmpfs(out, "ro,size=1m", _run_args(tmp_path, case_dir, out)), _env(tmp_path),
                 timeout=120)
-    assert proc.returncode == 2, proc.stdout[-2000:] + proc.stderr[-2000:]
-    _no_traceback(proc)
-    errors = [ln for ln in proc.stderr.splitlines() if ln.strip()]
-    assert len(errors) == 1, errors
-    assert errors[0].startswith(f"error: output folder {out} is not writable (Read-only file system)")
-    assert "--out" in errors[0]
+    error = _one_error_line(proc, 2)
+    assert error.startswith(f"error: output folder {out} is not writable (Read-only file system)")
+    assert "--out" in error
     assert not (tmp_path / "store").exists()  # nothing fetched
     assert not (tmp_path / "prefect").exists()  # Prefect not even started
 
@@ -185,12 +191,9 @@ def test_full_output_disk_is_one_line_naming_the_file(tmp_path):
     case_dir, out = _case(tmp_path), tmp_path / "out"
     out.mkdir()
     proc = _cli(_with_tmpfs(out, "size=64k", _run_args(tmp_path, case_dir, out)), _env(tmp_path))
-    assert proc.returncode == 1, proc.stdout[-2000:] + proc.stderr[-2000:]
-    _no_traceback(proc)
-    errors = [ln for ln in proc.stderr.splitlines() if ln.strip()]
-    assert len(errors) == 1, errors
-    assert errors[0].startswith(f"disk full while writing {out}/local/runs/")
-    assert "free space" in errors[0]
+    error = _one_error_line(proc, 1)
+    assert error.startswith(f"disk full while writing {out}/local/runs/")
+    assert "free space" in error
 
 
 # ----------------------------------------------------------------- the article itself cannot be read
@@ -214,6 +217,19 @@ def test_refused_article_path_is_shown_and_exits_3(tmp_path):
     assert "nothing was checked" in proc.stderr
     manifest = json.loads((out / "local" / "run.json").read_text())
     assert manifest["article"]["status"] == "failed"
+
+
+def test_watch_exits_3_like_run_when_the_article_is_refused(tmp_path):
+    case_dir, out = _case(tmp_path), tmp_path / "out"
+    shutil.copy(case_dir / "article.txt", tmp_path / "outside.txt")
+    _edit_article(case_dir, '"../outside.txt"')
+    args = [sys.executable, "-m", "flows.cli", "watch", "--case", str(case_dir), "--out", str(out),
+            "--store", str(tmp_path / "store")]
+    proc = _cli(args, _env(tmp_path))
+    assert proc.returncode == 3, proc.stdout[-2000:] + proc.stderr[-2000:]
+    _no_traceback(proc)
+    assert "article: failed: " in proc.stderr and "nothing was checked" in proc.stderr
+    assert "warning: warning:" not in proc.stderr
 
 
 def test_unreachable_article_url_exits_3(tmp_path):

@@ -33,6 +33,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
+from extractors.atomic import fsync_dir
 from extractors.model import DocumentRow
 
 _HEX = frozenset("0123456789abcdef")
@@ -133,7 +134,7 @@ class RawStore:
             os.close(fd)
         os.chmod(tmp, 0o444)
         os.replace(tmp, final)
-        _fsync_dir(final.parent)
+        fsync_dir(final.parent)
         return sha
 
     def read(self, sha256: str) -> bytes:
@@ -260,15 +261,3 @@ def _read_lines(path: Path) -> Iterator[dict[str, Any]]:
             if isinstance(rec, dict):
                 yield rec
 
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

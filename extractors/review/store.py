@@ -251,18 +251,29 @@ def make_decision(*, case_id: str, kind: str, target_id: str, decision: str, evi
     return d
 
 
-def _append(out_dir: Path, decisions: Sequence[Decision]) -> None:
+def _append(out_dir: Path, decisions: Sequence[Decision], *,
+            skip_recorded: "DecisionLog | None" = None) -> list[Decision]:
+    """Append *decisions* to the record; returns those written.  With
+    *skip_recorded* (a reader of this record, usually refreshed just
+    before), events whose ``decision_id`` is already in the record are left
+    out, checked under the file lock after reading what was appended since:
+    two imports of one file at the same time write each event once."""
     path = reviews_path(out_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # json.dumps escapes \n and \r, so every event is exactly one b"\n"-ended line
-    data = "".join(json.dumps(d.to_dict(), ensure_ascii=False, sort_keys=True) + "\n" for d in decisions)
     with _lock:  # threads of one process (the review app)
         fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)  # other processes (CLI import, a second app)
             try:
-                payload = data.encode("utf-8")
+                if skip_recorded is not None:
+                    recorded = {d.decision_id for d in skip_recorded.refresh_held(fd)}
+                    decisions = [d for d in decisions if d.decision_id not in recorded]
                 size = os.fstat(fd).st_size
+                if not decisions:
+                    return []
+                # json.dumps escapes \n and \r, so every event is exactly one b"\n"-ended line
+                payload = "".join(json.dumps(d.to_dict(), ensure_ascii=False, sort_keys=True) + "\n"
+                                  for d in decisions).encode("utf-8")
                 if size and os.pread(fd, 1, size - 1) != b"\n":
                     payload = b"\n" + payload  # a torn line from a crash stays torn, alone
                 os.write(fd, payload)
@@ -271,6 +282,7 @@ def _append(out_dir: Path, decisions: Sequence[Decision]) -> None:
                 fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
             os.close(fd)
+    return list(decisions)
 
 
 def record_decision(out_dir: Path, **kwargs: Any) -> Decision:
@@ -403,23 +415,31 @@ class DecisionLog:
     def refresh(self) -> list[Decision]:
         """Every valid event in file order (the list is shared: do not modify)."""
         with self._state_lock:
-            data = self._read_new()
-            if data is None:
-                return self.decisions
-            chunk = parse_chunk(data, self.path, self._lines + 1)
-            for _, d in chunk.decisions:
-                self.decisions.append(d)
-                self.by_target.setdefault((d.case_id, d.kind, d.target_id), []).append(d)
-            problems = list(chunk.problems)
-            self._offset += chunk.consumed
-            self._lines += chunk.lines
-            self._check = (self._check + data[:chunk.consumed])[-64:]
-            if chunk.tail.strip() and self._tail_reported != self._offset:
-                problems.append(_tail_problem(self.path, self._lines + 1))
-                self._tail_reported = self._offset
-            self.problems.extend(problems)
-            _warn(problems)
+            return self._consume(self._read_new())
+
+    def refresh_held(self, fd: int) -> list[Decision]:
+        """:meth:`refresh` through *fd*, an open descriptor of the record on
+        which the caller holds the file lock (``_append``)."""
+        with self._state_lock:
+            return self._consume(self._read_fd(fd))
+
+    def _consume(self, data: bytes | None) -> list[Decision]:
+        if data is None:
             return self.decisions
+        chunk = parse_chunk(data, self.path, self._lines + 1)
+        for _, d in chunk.decisions:
+            self.decisions.append(d)
+            self.by_target.setdefault((d.case_id, d.kind, d.target_id), []).append(d)
+        problems = list(chunk.problems)
+        self._offset += chunk.consumed
+        self._lines += chunk.lines
+        self._check = (self._check + data[:chunk.consumed])[-64:]
+        if chunk.tail.strip() and self._tail_reported != self._offset:
+            problems.append(_tail_problem(self.path, self._lines + 1))
+            self._tail_reported = self._offset
+        self.problems.extend(problems)
+        _warn(problems)
+        return self.decisions
 
     def _read_new(self) -> bytes | None:
         with _lock:
@@ -432,18 +452,21 @@ class DecisionLog:
             try:
                 fcntl.flock(fd, fcntl.LOCK_SH)  # no half-appended event is read
                 try:
-                    st = os.fstat(fd)
-                    ident = (st.st_dev, st.st_ino)
-                    if (ident != self._ident or st.st_size < self._offset
-                            or os.pread(fd, len(self._check), self._offset - len(self._check)) != self._check):
-                        self._reset(ident)
-                    if st.st_size == self._offset:
-                        return None
-                    return _pread_all(fd, self._offset, st.st_size - self._offset)
+                    return self._read_fd(fd)
                 finally:
                     fcntl.flock(fd, fcntl.LOCK_UN)
             finally:
                 os.close(fd)
+
+    def _read_fd(self, fd: int) -> bytes | None:
+        st = os.fstat(fd)
+        ident = (st.st_dev, st.st_ino)
+        if (ident != self._ident or st.st_size < self._offset
+                or os.pread(fd, len(self._check), self._offset - len(self._check)) != self._check):
+            self._reset(ident)
+        if st.st_size == self._offset:
+            return None
+        return _pread_all(fd, self._offset, st.st_size - self._offset)
 
 
 def _pread_all(fd: int, offset: int, size: int) -> bytes:
@@ -714,7 +737,8 @@ def import_csv(out_dir: Path, src: Path) -> tuple[int, int]:
     if missing:
         raise ReviewError(f"{src}: missing columns {', '.join(sorted(missing))}",
                           "export the file with `claimcheck reviews export`")
-    known = {d.decision_id for d in load_decisions(out_dir)}
+    record = DecisionLog(reviews_path(out_dir))
+    known = {d.decision_id for d in record.refresh()}  # read while saves go on; the rest under the lock
     new: list[Decision] = []
     for n, r in rows:
         try:
@@ -731,6 +755,5 @@ def import_csv(out_dir: Path, src: Path) -> tuple[int, int]:
             continue
         known.add(d.decision_id)
         new.append(d)
-    if new:
-        _append(out_dir, new)
-    return len(new), len(rows) - len(new)
+    added = _append(out_dir, new, skip_recorded=record) if new else []
+    return len(added), len(rows) - len(added)
