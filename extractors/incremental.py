@@ -144,7 +144,6 @@ def _source_hash(mod: Any) -> str:
     return _source_hash_path(Path(getattr(mod, "__file__", "") or ""))
 
 
-@lru_cache(maxsize=64)
 def _source_hash_path(path: Path) -> str:
     root = path.parent if path.name == "__init__.py" else path
     files = sorted(root.rglob("*.py")) if root.is_dir() else [root]
