@@ -16,6 +16,13 @@ and a short article citing some of them; serves the folder over HTTP on
   on a fresh state, over the first --dask-docs documents (the whole corpus
   with --dask-docs 0).
 
+With ``--real`` it runs the real-size case instead (see :func:`real_size`):
+the full OFAC SDN snapshot (copied at start from ``--ofac PATH`` or the
+``CLAIMCHECK_BENCH_OFAC`` environment variable; nothing else reads it), a
+generated UK list (UK Sanctions List layout) of ``--uk-rows`` entries, three
+generated PDFs of 150 pages and 30 web pages, every run through the real CLI
+in a fresh process without a terminal, as cron would start it.
+
 Figures are printed, never asserted.  The machine has two cores shared with
 other work, so expect noise of 10-20 %.
 """
@@ -173,7 +180,14 @@ def main() -> None:
                     help="documents in the Dask 1-vs-2 worker comparison (0: all)")
     ap.add_argument("--skip-dask", action="store_true")
     ap.add_argument("--dask-only", action="store_true", help="only the Dask 1-vs-2 worker comparison")
+    ap.add_argument("--real", action="store_true", help="the real-size case (lists, long PDFs), through the CLI")
+    ap.add_argument("--ofac", type=Path, default=None,
+                    help="OFAC SDN CSV to copy in (default: $CLAIMCHECK_BENCH_OFAC)")
+    ap.add_argument("--uk-rows", type=int, default=6000)
     args = ap.parse_args()
+    if args.real:
+        real_size(args)
+        return
 
     t0 = time.perf_counter()
     counts = build_corpus(args.work, args.pdfs, args.pages, args.html)
@@ -238,6 +252,222 @@ def _dask_compare(args, counts: dict, host: str, case: Path, runs: Path) -> None
           f"(1-min load average before/after: {load:.1f}/{os.getloadavg()[0]:.1f} on "
           f"{os.cpu_count()} cores)", flush=True)
     print(f"peak memory incl. Dask workers: largest child {_maxrss_mb(resource.RUSAGE_CHILDREN):.0f} MB")
+
+
+# ----------------------------------------------------------------- real size
+
+
+def _long_pdf(path: Path, pages: int, rng: random.Random, title: str) -> None:
+    """A report of *pages* pages: running header, numbered sections, body
+    paragraphs with Banjska mentions, footers with page numbers."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_creation_date(__import__("datetime").datetime(2024, 1, 1))
+    pdf.set_auto_page_break(False)
+    pdf.set_title(title)
+    for p in range(pages):
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=8)
+        pdf.cell(0, 6, title)
+        pdf.ln(10)
+        pdf.set_font("Helvetica", "B", 13)
+        pdf.multi_cell(0, 7, f"{p + 1}. Section {p + 1}")
+        pdf.ln(2)
+        pdf.set_font("Helvetica", size=10)
+        for _ in range(4):
+            pdf.multi_cell(0, 5, _paragraph(rng, 4))
+            pdf.ln(2)
+        pdf.set_y(-15)
+        pdf.set_font("Helvetica", size=8)
+        pdf.cell(0, 6, f"Page {p + 1} of {pages}", align="C")
+    pdf.output(str(path))
+
+
+def build_real(work: Path, ofac: Path | None, uk_rows: int) -> dict:
+    from tests.list_rows import fcdo_csv
+
+    docs = work / "docs"
+    shutil.rmtree(work, ignore_errors=True)
+    docs.mkdir(parents=True)
+    rng = random.Random(12)
+    for i in range(3):
+        _long_pdf(docs / f"annual-{i}.pdf", 150, rng, f"Annual report {2022 + i} on the northern municipalities")
+    for i in range(30):
+        paras = "\n".join(f"<p>{_paragraph(rng, 4)}</p>" for _ in range(12))
+        (docs / f"statement-{i:04d}.html").write_text(
+            f"<!doctype html><html lang='en'><head><title>Statement {i}</title></head><body>"
+            f"<nav>Home | News</nav><article><h1>Statement {i} on the situation in the north</h1>"
+            f"{paras}</article><footer>Contact us</footer></body></html>", encoding="utf-8")
+    uk_extra = [("GAC0001", "RADOICIC", "Milan", "Primary Name", "The Global Anti-Corruption Sanctions Regulations 2021",
+                 "09/12/2022"),
+                ("GAC0001", "RADOJICIC", "Milan", "Alias", "The Global Anti-Corruption Sanctions Regulations 2021",
+                 "09/12/2022")]
+    (docs / "uk-list.csv").write_bytes(fcdo_csv(uk_rows, uk_extra))
+    lists = False
+    if ofac is not None:
+        shutil.copyfile(ofac, docs / "sdn.csv")  # copied once; the runs fetch it over HTTP
+        lists = True
+    return {"ofac_rows": sum(1 for _ in open(docs / "sdn.csv", "rb")) if lists else 0,
+            "uk_rows": uk_rows, "lists": lists}
+
+
+def write_real_case(work: Path, host: str, name: str, lists: bool, n_html: int = 30, n_pdf: int = 3) -> Path:
+    case = work / name
+    shutil.rmtree(case, ignore_errors=True)
+    case.mkdir(parents=True)
+    src = [(f"annual-{i}", "pdf", "report", f"Annual Report {2022 + i}") for i in range(n_pdf)]
+    src += [(f"statement-{i:04d}", "html", "statement", f"Statement {i}") for i in range(n_html)]
+    if lists:
+        src += [("sdn", "csv", "sanctions-list", "SDN List"), ("uk-list", "csv", "sanctions-list", "UK Sanctions List")]
+    blocks = [f'[[sources]]\nid = "{sid}"\ntitle = "{cited}"\npublisher = "Bench"\nkind = "{kind}"\n'
+              f'url = "http://{host}/{sid}.{fmt}"\nformat = "{fmt}"\npublished = "2024-10-01"\n'
+              f'cited_as = ["{cited}"]\n' for sid, fmt, kind, cited in src]
+    text = ("Banjska, a benchmark article\n\n"
+            "According to Annual Report 2022, the Kosovo Police condemned the armed attack in Banjska in 2023. "
+            "Statement 3 says the European Union called on the Serbian government over the Banjska attack.\n\n"
+            "The Special Prosecution indicted 45 people in 2024, Annual Report 2024 notes. KFOR reported on "
+            "border crossings in the north, according to Statement 7.\n")
+    if lists:
+        text += ("\nThe United States put Milan Radoičić on the SDN List, and the United Kingdom sanctioned "
+                 "Milan Radoičić in December 2022, according to the UK Sanctions List.\n")
+    (case / "article.txt").write_text(text, encoding="utf-8")
+    (case / "case.toml").write_text(
+        f'[case]\nid = "{name}"\ntitle = "Real-size benchmark"\narticle = "article.txt"\n'
+        'published = "2025-01-01"\n\n' + "\n".join(blocks), encoding="utf-8")
+    return case
+
+
+def cli_run(case: Path, base: Path, prefect_home: Path) -> dict:
+    """One ``claimcheck run`` in a fresh process, stdout not a terminal."""
+    import os
+    import re
+    import subprocess
+
+    env = dict(os.environ, CLAIMCHECK_STATE_DIR=str(base / "state"), PREFECT_HOME=str(prefect_home),
+               CLAIMCHECK_PER_HOST_DELAY="0", CLAIMCHECK_RETRIES="1")
+    env.pop("PREFECT_API_URL", None)
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "run", "--case", str(case), "--out", str(base / "out"),
+         "--store", str(base / "store"), "--allow-private-addresses"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"run failed ({proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    stages = {m.group(1): float(m.group(2))
+              for m in re.finditer(r"^\S+ (\w+) +done in ([\d.]+) s", proc.stdout, re.M)}
+    m = re.search(r"start-up: interpreter and imports ([\d.]+) s \(prefect ([\d.]+) s of it\), "
+                  r"Prefect flow start ([\d.]+) s; stages ([\d.]+) s; flow end ([-\d.]+) s", proc.stdout)
+    start = {"imports": float(m.group(1)), "prefect_import": float(m.group(2)), "prefect_start": float(m.group(3)),
+             "flow_end": float(m.group(5))} if m else {}
+    return {"wall": wall, "stages": stages, "stage_sum": sum(stages.values()), "startup": start,
+            "stdout": proc.stdout}
+
+
+def _pdf_speed(paths: list[Path]) -> None:
+    """pages/s: the parse stage's PDF parser (in a child process, as the
+    stage runs it), a bare pdfplumber extract_text loop, a bare pypdfium2 loop."""
+    import pdfplumber
+    import pypdfium2
+
+    from extractors.parse import parse_isolated
+    from extractors.settings import Settings
+
+    pages = 0
+    t0 = time.perf_counter()
+    detail = []
+    for p in paths:
+        doc = parse_isolated(p.stem, "0" * 64, p.read_bytes(), "pdf", Settings(parse_timeout=1800))
+        pages += doc.pages or 0
+        detail.append(doc.parser_detail)
+    stage = time.perf_counter() - t0
+    from extractors.parse import parse_document
+
+    t0 = time.perf_counter()
+    for p in paths:
+        parse_document(p.stem, "0" * 64, p.read_bytes(), "pdf")
+    inproc = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for p in paths:
+        with pdfplumber.open(p) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+                page.flush_cache()
+    plumber = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for p in paths:
+        doc = pypdfium2.PdfDocument(p)
+        for page in doc:
+            tp = page.get_textpage()
+            tp.get_text_range()
+            tp.close()
+            page.close()
+        doc.close()
+    pdfium = time.perf_counter() - t0
+    print(f"PDF parse, {len(paths)} PDFs, {pages} pages: stage parser {pages / stage:.1f} pages/s "
+          f"({stage:.1f} s in child processes, as the stage runs it; {pages / inproc:.1f} pages/s in this "
+          f"process; {detail[0]}), bare pdfplumber extract_text {pages / plumber:.1f} pages/s "
+          f"({plumber:.1f} s), bare pypdfium2 get_text_range {pages / pdfium:.1f} pages/s ({pdfium:.1f} s); "
+          f"stage vs bare pdfplumber x{plumber / stage:.2f} (in-process x{plumber / inproc:.2f})", flush=True)
+
+
+def real_size(args) -> None:
+    import os
+
+    work = args.work if args.work != Path("/tmp/claimcheck-scale") else Path("/tmp/claimcheck-scale-real")
+    ofac = args.ofac or (Path(os.environ["CLAIMCHECK_BENCH_OFAC"]) if os.environ.get("CLAIMCHECK_BENCH_OFAC")
+                         else None)
+    t0 = time.perf_counter()
+    info = build_real(work, ofac, args.uk_rows)
+    print(f"real-size corpus: 3 PDFs x 150 pages, 30 web pages, UK list {info['uk_rows']} generated entries, "
+          f"OFAC SDN {'copied from ' + str(ofac) + ' (' + str(info['ofac_rows']) + ' rows)' if ofac else 'not given'}"
+          f" (built in {time.perf_counter() - t0:.1f} s); load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} cores", flush=True)
+    httpd = serve(work / "docs")
+    host = f"127.0.0.1:{httpd.server_address[1]}"
+    prefect_home = work / "prefect"
+    # one Prefect home for every run, as a user has; its database is created here, not in a timed run
+    cli_run(write_real_case(work, host, "warmup", lists=False, n_html=1, n_pdf=0), work / "warmup", prefect_home)
+
+    plain = write_real_case(work, host, "real-nolists", lists=False)
+    cold_plain = cli_run(plain, work / "nolists", prefect_home)
+    print(f"cold run without lists: {cold_plain['wall']:.1f} s wall, stages {cold_plain['stage_sum']:.1f} s "
+          f"{_fmt(cold_plain['stages'])}", flush=True)
+    if info["lists"]:
+        full = write_real_case(work, host, "real", lists=True)
+        cold = cli_run(full, work / "full", prefect_home)
+        print(f"cold run with both lists: {cold['wall']:.1f} s wall, stages {cold['stage_sum']:.1f} s "
+              f"{_fmt(cold['stages'])}; the lists add {100 * (cold['wall'] / cold_plain['wall'] - 1):.1f} % "
+              f"(wall; stages alone {100 * (cold['stage_sum'] / cold_plain['stage_sum'] - 1):.1f} %)", flush=True)
+        base_dir, case_ = work / "full", full
+    else:
+        print("cold run with both lists: not measured (no OFAC file: --ofac PATH or CLAIMCHECK_BENCH_OFAC)")
+        cold, base_dir, case_ = cold_plain, work / "nolists", plain
+    again = cli_run(case_, base_dir, prefect_home)
+    st = again["startup"]
+    print(f"no-change re-run: {again['wall']:.1f} s wall = {100 * again['wall'] / cold['wall']:.1f} % of the cold "
+          f"run; stages {again['stage_sum']:.2f} s {_fmt(again['stages'])}; start-up: interpreter and imports "
+          f"{st.get('imports', 0):.1f} s (Prefect import {st.get('prefect_import', 0):.1f} s), Prefect flow start "
+          f"{st.get('prefect_start', 0):.1f} s, flow end {st.get('flow_end', 0):.1f} s", flush=True)
+    report = base_dir / "out" / case_.name / "report.html"
+    print(f"report.html: {report.stat().st_size / 1e6:.2f} MB ({report})", flush=True)
+    print(f"peak memory: largest run process {_maxrss_mb(resource.RUSAGE_CHILDREN):.0f} MB", flush=True)
+    _pdf_speed(sorted((work / "docs").glob("annual-*.pdf")))
+
+    small = write_real_case(work, host, "fifteen", lists=False, n_html=12, n_pdf=3)
+    cli_run(small, work / "fifteen", prefect_home)
+    noop = cli_run(small, work / "fifteen", prefect_home)
+    st = noop["startup"]
+    print(f"15-source case, no-change re-run: {noop['wall']:.1f} s wall = start-up "
+          f"{noop['wall'] - noop['stage_sum']:.1f} s (interpreter and imports {st.get('imports', 0):.1f} s, "
+          f"Prefect flow start {st.get('prefect_start', 0):.1f} s, flow end {st.get('flow_end', 0):.1f} s) + "
+          f"stages {noop['stage_sum']:.2f} s; load average {os.getloadavg()[0]:.1f}", flush=True)
+    httpd.shutdown()
+
+
+def _fmt(stages: dict) -> str:
+    return "(" + ", ".join(f"{k} {v:.1f}" for k, v in stages.items()) + ")"
 
 
 if __name__ == "__main__":

@@ -91,7 +91,18 @@ def model_version(model: str) -> str:
 
 
 def code_version(module: str, attr: str) -> str | None:
-    """A stage's versioned id (e.g. ``extractors.parse.PARSE_VERSION``), None if absent."""
+    """A stage's versioned id (e.g. ``extractors.parse.PARSE_VERSION``), None if absent.
+
+    The id is read from the module's source when it is a plain string there,
+    so that keying a cache never imports the stage (the NLP package imports
+    spaCy: seconds of start-up for a run that may reuse everything)."""
+    import sys
+
+    mod = sys.modules.get(module)
+    if mod is None:
+        value, path = _literal_attr(module, attr)
+        if path is not None:
+            return f"{value}+{_source_hash_path(path)}" if value else None
     try:
         mod = __import__(module, fromlist=[attr])
     except ImportError:
@@ -102,10 +113,38 @@ def code_version(module: str, attr: str) -> str | None:
     return f"{value}+{_source_hash(mod)}"
 
 
+def _literal_attr(module: str, attr: str) -> tuple[str | None, Path | None]:
+    """``(value, file)`` of a module-level ``ATTR = "..."`` found without
+    importing the module; ``(None, None)`` when it is not written that way."""
+    import ast
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return None, None
+    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+        return None, None
+    try:
+        tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError):
+        return None, None
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id == attr):
+            if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+                return node.value.value, Path(spec.origin)
+            return None, None  # computed: import the module to read it
+    return None, None
+
+
 def _source_hash(mod: Any) -> str:
     """Hash of the stage package's Python files: editing the code invalidates
     its cached results even when nobody bumped the declared version."""
-    path = Path(getattr(mod, "__file__", "") or "")
+    return _source_hash_path(Path(getattr(mod, "__file__", "") or ""))
+
+
+def _source_hash_path(path: Path) -> str:
     root = path.parent if path.name == "__init__.py" else path
     files = sorted(root.rglob("*.py")) if root.is_dir() else [root]
     h = hashlib.sha256()

@@ -129,6 +129,9 @@ class ParsedDoc:
     # sanctions lists: the designations (name, aliases, folded forms, type, programme, dates, identifiers, list id)
     designations: Any = field(default_factory=list)  # a parse.designations.Designations table, or []
     warnings: list[str] = field(default_factory=list)
+    # how the parser read the document when ``parser`` names more than one
+    # route (e.g. PDF pages read by pdfium or by pdfplumber)
+    parser_detail: str | None = None
 
 
 @dataclass

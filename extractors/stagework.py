@@ -8,7 +8,7 @@ run with nothing changed never loads the model.
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from extractors.incremental import (
@@ -189,15 +189,16 @@ def claims_fingerprint(claims: list[Claim]) -> str:
 
 def match_source(case: Case, claims: list[Claim], claims_fp: str, doc: DocumentRow,
                  parsed: ParsedDoc | None, settings: Settings, versions: Versions,
-                 resources: dict[str, Any] | None = None) -> tuple[list[SourceClaim], bool]:
+                 resources: dict[str, Any] | None = None, key: str | None = None
+                 ) -> tuple[list[SourceClaim], bool]:
     """The claim-source rows of one source: ``(rows, reused)``.
 
     *resources* is a dict the caller keeps across sources, so the model and
     gazetteer are loaded at most once per run and only when something missed.
     """
     spec = case.source(doc.source_id)
-    key = match_key(claims_fp, spec, doc.sha256, doc.status, doc.error if doc.status != "ok" else None,
-                    versions)
+    key = key or match_key(claims_fp, spec, doc.sha256, doc.status,
+                           doc.error if doc.status != "ok" else None, versions)
 
     def compute():
         from extractors.match import match_claims
@@ -220,5 +221,147 @@ def match_source(case: Case, claims: list[Claim], claims_fp: str, doc: DocumentR
     return cached(ResultCache.for_settings(settings), "match", key, compute)
 
 
-__all__ = ["analyse_document", "claim_level_rows", "claims_fingerprint", "extract_article_claims", "lookup_nlp",
+# ----------------------------------------------------------------- references
+#
+# The flow passes stages *references* to stored results, not the results:
+# a stage gets the cache keys of what it reads, loads what it needs (and only
+# on a miss), stores its own result and hands back its key.  A Prefect task
+# therefore sees a few short strings per document, never the passages.
+
+
+@dataclass(frozen=True)
+class DocRef:
+    """A parsed document in the stage cache: who it is and where its parse is."""
+
+    source_id: str
+    sha256: str
+    parse_key: str
+
+
+def load(stage: str, key: str, settings: Settings) -> Any:
+    """A stored stage result; a missing entry is a bug in the caller (KeyError)."""
+    hit, value = ResultCache.for_settings(settings).get(stage, key)
+    if not hit:
+        raise KeyError(f"{stage} result {key[:12]} is not in the stage cache")
+    return value
+
+
+def _parse_columns(parsed: ParsedDoc) -> dict[str, Any]:
+    return {"parser": parsed.parser, "pages": parsed.pages, "chars": len(parsed.text),
+            "language": parsed.language, "detail": parsed.parser_detail}
+
+
+def parse_ref(doc: DocumentRow, settings: Settings, versions: Versions
+              ) -> tuple[DocumentRow, DocRef | None, bool | None]:
+    """:func:`parse_document` returning a reference to the parsed document."""
+    doc, parsed, reused = parse_document(doc, settings, versions)
+    if parsed is None:
+        return doc, None, reused
+    key = _parse_doc_key(doc, versions)
+    cache = ResultCache.for_settings(settings)
+    if not cache.has("parse-cols", key):
+        cache.put("parse-cols", key, _parse_columns(parsed))
+    return doc, DocRef(doc.source_id, parsed.sha256, key), reused
+
+
+def lookup_parse_ref(doc: DocumentRow, settings: Settings, versions: Versions) -> tuple | None:
+    """``(doc, ref, reused)`` from the cache without loading the parsed document, or None."""
+    if doc.status != "ok" or not doc.sha256:
+        return doc, None, None
+    key = _parse_doc_key(doc, versions)
+    cache = ResultCache.for_settings(settings)
+    hit, cols = cache.get("parse-cols", key)
+    if not hit:
+        return None
+    ref = DocRef(doc.source_id, doc.sha256, key)
+    return replace(doc, parser=cols["parser"], pages=cols["pages"], chars=cols["chars"],
+                   language=cols["language"]), ref, True
+
+
+def _nlp_ref_key(ref: DocRef, versions: Versions) -> str:
+    return stage_key("nlp-doc", ref.source_id, nlp_key(ref.sha256, versions))
+
+
+def nlp_ref(ref: DocRef, settings: Settings, versions: Versions) -> tuple[str, str | None, bool]:
+    """Mentions and relations of one document, stored; returns ``(ref, note, reused)``.
+
+    *ref* is ``"nlp:<key>"``; a result cut short by the NLP time limit is kept
+    apart as ``"nlp-partial:<key>"`` (for this run's tables only: the next run
+    tries the document again) and *note* says why."""
+    key = _nlp_ref_key(ref, versions)
+    cache = ResultCache.for_settings(settings)
+    if cache.has("nlp", key):
+        return f"nlp:{key}", None, True
+    parsed = load("parse", ref.parse_key, settings)
+    mentions, relations, reused = analyse_document(parsed, settings, versions)
+    note = getattr(mentions, "note", None)
+    if note:
+        cache.put("nlp-partial", key, (list(mentions), list(relations)))
+        return f"nlp-partial:{key}", note, False
+    return f"nlp:{key}", None, reused
+
+
+def lookup_nlp_ref(ref: DocRef, settings: Settings, versions: Versions) -> tuple | None:
+    key = _nlp_ref_key(ref, versions)
+    return (f"nlp:{key}", None) if ResultCache.for_settings(settings).has("nlp", key) else None
+
+
+def claims_ref(case: Case, article: DocRef | None, settings: Settings, versions: Versions
+               ) -> tuple[str | None, bool]:
+    """The article's claims, stored; returns ``(key, reused)`` (key None: no article)."""
+    if article is None:
+        return None, False
+    key = claims_key(article.sha256, _case_inputs(case), case.id, versions)
+    if ResultCache.for_settings(settings).has("claims", key):
+        return key, True
+    parsed = load("parse", article.parse_key, settings)
+    _, reused = extract_article_claims(case, parsed, settings, versions)
+    return key, reused
+
+
+def match_refs(case: Case, claims_key_: str | None, sources: dict[str, tuple[DocumentRow, DocRef | None]],
+               settings: Settings, versions: Versions, progress=None) -> tuple[str, dict[str, bool]]:
+    """Every claim-source row, stored under one key; returns ``(key, {source_id: reused})``.
+
+    Each source is one cached unit (its key holds the claims' key, the
+    source's spec, bytes and status, and every version); claims, parsed
+    documents and the model are loaded only for the sources that missed.
+    """
+    from extractors.match import add_no_source_rows
+
+    cache = ResultCache.for_settings(settings)
+    fp = claims_key_ or "no-claims"
+    claims_box: list = []
+
+    def claims() -> list[Claim]:
+        if not claims_box:
+            claims_box.append(load("claims", claims_key_, settings) if claims_key_ else [])
+        return claims_box[0]
+
+    resources: dict[str, Any] = {}
+    keys, reused = [], {}
+    for sid, (doc, ref) in sources.items():
+        spec = case.source(doc.source_id)
+        key = match_key(fp, spec, doc.sha256, doc.status, doc.error if doc.status != "ok" else None, versions)
+        if cache.has("match", key):
+            reused[sid] = True
+        else:
+            parsed = load("parse", ref.parse_key, settings) if ref is not None else None
+            _, reused[sid] = match_source(case, claims(), fp, doc, parsed, settings, versions, resources,
+                                          key=key)
+        keys.append(key)
+        if progress:
+            progress(sid, reused[sid])
+    available = sum(1 for doc, ref in sources.values() if doc.status == "ok" and ref is not None)
+    all_key = stage_key("match-all", case.id, fp, keys, available, versions.match)
+    if not cache.has("match-all", all_key):
+        rows = claim_level_rows(case, claims())
+        for key in keys:
+            rows.extend(load("match", key, settings))
+        cache.put("match-all", all_key, add_no_source_rows(claims(), rows, available))
+    return all_key, reused
+
+
+__all__ = ["DocRef", "PartialList", "claims_ref", "load", "lookup_nlp_ref", "lookup_parse_ref", "match_refs", "nlp_ref",
+           "parse_ref", "analyse_document", "claim_level_rows", "claims_fingerprint", "extract_article_claims", "lookup_nlp",
            "lookup_parse", "match_source", "parse_document"]

@@ -5,6 +5,9 @@ command list is checked against this module by the tests.
 """
 from __future__ import annotations
 
+import os
+import time
+
 import sys
 from pathlib import Path
 from typing import Optional
@@ -34,6 +37,19 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console(stderr=False, highlight=False)
+_T0 = time.perf_counter()
+
+
+def _process_age(now: float) -> float:
+    """Seconds between the start of this process and *now* (perf_counter);
+    0 where /proc is not available."""
+    try:
+        ticks = int(open("/proc/self/stat").read().rsplit(")", 1)[1].split()[19])
+        uptime = float(open("/proc/uptime").read().split()[0])
+        age_now = uptime - ticks / os.sysconf("SC_CLK_TCK")
+        return max(0.0, age_now - (time.perf_counter() - now))
+    except (OSError, ValueError, IndexError):
+        return 0.0
 err_console = Console(stderr=True, highlight=False)
 
 from flows.cli_options import (  # noqa: E402 - shared with flows/cli_ops.py
@@ -125,19 +141,37 @@ def run(
     console.print(f"claimcheck: case [bold]{case_obj.id}[/] ({len(case_obj.sources)} sources)"
                   + (" \\[offline]" if settings.offline else ""))
     console.print("starting Prefect (ephemeral mode; set PREFECT_API_URL to use a server)...")
+    t_imports = time.perf_counter()
     run_mod = _start_prefect(settings)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=console, disable=quiet, transient=False)
+    if not quiet and not console.is_terminal:
+        # no terminal (cron, CI, a pipe): one plain line per stage start and end
+        from flows.progress import LineReporter
+
+        progress = Progress(console=console, disable=True)
+        reporter = LineReporter()
+    else:
+        reporter = RichReporter(progress)
     from extractors.outputlock import output_lock
     from flows.cli_failures import exit_code, print_outcome
 
     with output_lock(settings.out_dir, settings.lock_wait), progress:
-        run_mod.set_reporter(RichReporter(progress))
+        run_mod.set_reporter(reporter)
         try:
+            t_flow = time.perf_counter()
             result = run_mod.run_case_flow(dask)(str(case), None, settings.offline, _overrides(settings))
+            t_end = time.perf_counter()
         finally:
             run_mod.set_reporter(None)
     _print_summary(result)
+    if not quiet:
+        stages = sum(result.timings.values())
+        prefect_s = (run_mod.EXECUTE_STARTED or t_flow) - t_flow
+        print(
+            f"start-up: interpreter and imports {t_flow - _T0 + _process_age(_T0):.2f} s "
+            f"(prefect {t_flow - t_imports:.2f} s of it), Prefect flow start {prefect_s:.2f} s; "
+            f"stages {stages:.2f} s; flow end {t_end - t_flow - prefect_s - stages:.2f} s", flush=True)
     print_outcome(result, console, err_console)
     raise typer.Exit(code=exit_code(result))
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,9 +20,8 @@ from prefect.task_runners import ThreadPoolTaskRunner  # noqa: F401
 from flows.taskrunners import default_task_runner
 
 from extractors.export.manifest import build_manifest, write_manifest
-from extractors.export.tables import load_duckdb, write_table
 from extractors.incremental import Ledger, Versions, previous_documents, record_fetch
-from extractors.model import Case, DocumentRow, ParsedDoc, SourceSpec
+from extractors.model import Case, DocumentRow, SourceSpec
 from extractors.registry.case import load_case
 from extractors.settings import Settings
 
@@ -42,8 +40,16 @@ class Reporter:
 
     def done(self, name: str, note: str = "") -> None: ...
 
+    # called by the flow around every stage (start and end, whatever happens inside)
+    def begin(self, name: str) -> None: ...
+
+    def end(self, name: str, failed: bool = False) -> None: ...
+
 
 _reporter: Reporter = Reporter()
+# perf_counter() when the flow's body began: the CLI reports the time between
+# calling the flow and this moment as Prefect's start-up
+EXECUTE_STARTED: float | None = None
 
 
 def set_reporter(reporter: Reporter | None) -> None:
@@ -109,57 +115,45 @@ def fetch_stage(case: Case, settings: Settings) -> list[DocumentRow]:
 
 
 @task(name="parse", cache_policy=NO_CACHE)
-def parse_one(doc: DocumentRow, settings: Settings, versions: Versions | None = None
-              ) -> tuple[DocumentRow, ParsedDoc | None, bool | None]:
-    """One document -> (doc with parse columns, parsed doc, reused?); cached on its sha256."""
-    from extractors.stagework import parse_document
+def parse_one(doc: DocumentRow, settings: Settings, versions: Versions | None = None):
+    """One document -> (doc with parse columns, reference to the parsed doc, reused?)."""
+    from extractors.stagework import parse_ref
 
-    return parse_document(doc, settings, versions or Versions.current(settings.model, settings.gazetteer_dir))
+    return parse_ref(doc, settings, versions or Versions.current(settings.model, settings.gazetteer_dir))
 
 
 @task(name="nlp", cache_policy=NO_CACHE)
-def nlp_one(parsed: ParsedDoc, settings: Settings, versions: Versions | None = None):
-    """One parsed document -> (mentions, relations, reused?); cached on sha256 + model + gazetteer."""
-    from extractors.stagework import analyse_document
+def nlp_one(ref, settings: Settings, versions: Versions | None = None):
+    """One parsed document (by reference) -> (key of its mentions and relations, reused?)."""
+    from extractors.stagework import nlp_ref
 
-    return analyse_document(parsed, settings, versions or Versions.current(settings.model, settings.gazetteer_dir))
+    return nlp_ref(ref, settings, versions or Versions.current(settings.model, settings.gazetteer_dir))
 
 
 @task(name="claims", cache_policy=NO_CACHE)
-def claims_stage(case: Case, article: ParsedDoc | None, settings: Settings,
-                 versions: Versions | None = None):
-    from extractors.stagework import extract_article_claims
+def claims_stage(case: Case, article, settings: Settings, versions: Versions | None = None):
+    """The article (by reference) -> (key of its claims, reused?)."""
+    from extractors.stagework import claims_ref
 
-    claims, reused = extract_article_claims(
-        case, article, settings, versions or Versions.current(settings.model, settings.gazetteer_dir))
-    _reporter.done("claims", f"{len(claims)} claims" + (" (reused)" if reused else ""))
-    return claims, reused
+    key, reused = claims_ref(case, article, settings,
+                             versions or Versions.current(settings.model, settings.gazetteer_dir))
+    _reporter.done("claims", "reused" if reused else "computed")
+    return key, reused
 
 
 @task(name="match", cache_policy=NO_CACHE)
-def match_stage(case: Case, claims, sources: dict[str, tuple[DocumentRow, ParsedDoc | None]],
-                settings: Settings, versions: Versions | None = None):
-    """Claim-source rows, one cached unit per source; returns (rows, {source_id: reused})."""
-    from extractors.stagework import claims_fingerprint, match_source
+def match_stage(case: Case, claims_key, sources: dict, settings: Settings, versions: Versions | None = None):
+    """Claims and sources by reference -> (key of every claim-source row, {source_id: reused})."""
+    from extractors.stagework import match_refs
 
-    versions = versions or Versions.current(settings.model, settings.gazetteer_dir)
-    fp = claims_fingerprint(claims)
-    resources: dict = {}
-    rows, reused = [], {}
     _reporter.stage("match", len(sources))
-    for sid, (doc, parsed) in sources.items():
-        got, hit = match_source(case, claims, fp, doc, parsed, settings, versions, resources)
-        rows.extend(got)
-        reused[sid] = hit
-        _reporter.advance("match", f"{sid}: {len(got)} rows" + (" (reused)" if hit else ""))
-    from extractors.match import add_no_source_rows
-    from extractors.stagework import claim_level_rows
 
-    rows = claim_level_rows(case, claims) + rows
-    available = sum(1 for doc, parsed in sources.values() if doc.status == "ok" and parsed is not None)
-    rows = add_no_source_rows(claims, rows, available)
-    _reporter.done("match", f"{len(rows)} claim-source rows")
-    return rows, reused
+    def progress(sid: str, hit: bool) -> None:
+        _reporter.advance("match", f"{sid}: " + ("reused" if hit else "computed"))
+
+    key, reused = match_refs(case, claims_key, sources, settings,
+                             versions or Versions.current(settings.model, settings.gazetteer_dir), progress)
+    return key, reused
 
 
 # ----------------------------------------------------------------- flow
@@ -167,10 +161,18 @@ def match_stage(case: Case, claims, sources: dict[str, tuple[DocumentRow, Parsed
 
 def _timed(timings: dict[str, float], name: str, fn: Callable[[], Any]) -> Any:
     t0 = time.perf_counter()
+    begin, end = getattr(_reporter, "begin", None), getattr(_reporter, "end", None)
+    if begin:
+        begin(name)
+    failed = True
     try:
-        return fn()
+        out = fn()
+        failed = False
+        return out
     finally:
         timings[name] = round(time.perf_counter() - t0, 3)
+        if end:
+            end(name, failed)
 
 
 @flow(name="claimcheck-run", task_runner=default_task_runner(), log_prints=False)
@@ -236,9 +238,14 @@ def execute(case: Case, settings: Settings) -> RunResult:
 
 
 def _execute(case: Case, settings: Settings) -> RunResult:
+    """The stages in order.  Each hands the next one references (cache keys)
+    to its stored results; the outputs stage is the only one that loads them
+    all, and it is skipped when the previous run wrote the same outputs."""
     from extractors.articlecheck import article_status, limit_article, with_nlp_notes
-    from extractors.stagework import lookup_nlp, lookup_parse
+    from extractors.stagework import PartialList, load, lookup_nlp_ref, lookup_parse_ref
 
+    global EXECUTE_STARTED
+    EXECUTE_STARTED = time.perf_counter()
     run_id = new_run_id()
     started = datetime.now(timezone.utc)
     timings: dict[str, float] = {}
@@ -251,82 +258,52 @@ def _execute(case: Case, settings: Settings) -> RunResult:
     record_fetch(ledger, docs, previous)
 
     parsed_out = _timed(timings, "parse", lambda: _per_document(
-        ledger, "parse", docs, lookup_parse, parse_one, settings, versions, lambda d: d.source_id))
+        ledger, "parse", docs, lookup_parse_ref, parse_one, settings, versions, lambda d: d.source_id))
     docs = [parsed_out[d.source_id][0] for d in docs]
-    parsed = {sid: v[1] for sid, v in parsed_out.items() if v[1] is not None}
+    refs = {sid: v[1] for sid, v in parsed_out.items() if v[1] is not None}
 
     nlp_out = _timed(timings, "nlp", lambda: _per_document(
-        ledger, "nlp", list(parsed.values()), lookup_nlp, nlp_one, settings, versions,
-        lambda p: p.source_id))
-    docs = with_nlp_notes(docs, nlp_out)
-    mentions = [m for sid in parsed for m in nlp_out[sid][0]]
-    relations = [r for sid in parsed for r in nlp_out[sid][1]]
+        ledger, "nlp", list(refs.values()), lookup_nlp_ref, nlp_one, settings, versions,
+        lambda r: r.source_id))
+    nlp_keys = {sid: nlp_out[sid][0] for sid in refs}
+    docs = with_nlp_notes(docs, {sid: (PartialList((), v[1]),) for sid, v in nlp_out.items() if v[1]})
 
-    claims, claims_reused = _timed(timings, "claims", lambda: claims_stage(
-        case, parsed.get(ARTICLE_ID), settings, versions))
-    if parsed.get(ARTICLE_ID) is not None:
+    claims_key, claims_reused = _timed(timings, "claims", lambda: claims_stage(
+        case, refs.get(ARTICLE_ID), settings, versions))
+    if refs.get(ARTICLE_ID) is not None:
         ledger.record("claims", ARTICLE_ID, claims_reused)
-    sources = {d.source_id: (d, parsed.get(d.source_id)) for d in docs if d.source_id != ARTICLE_ID}
-    source_claims, match_reused = _timed(timings, "match", lambda: match_stage(
-        case, claims, sources, settings, versions))
+
+    sources = {d.source_id: (d, refs.get(d.source_id)) for d in docs if d.source_id != ARTICLE_ID}
+    match_key_, match_reused = _timed(timings, "match", lambda: match_stage(
+        case, claims_key, sources, settings, versions))
     for sid, hit in match_reused.items():
         ledger.record("match", sid, hit)
 
-    from extractors.match.sanctions import list_passages
-
-    tables = {
-        "documents": docs,
-        # a list's entries are passages only where a claim was matched to them
-        "passages": [p for doc in parsed.values() for p in doc.passages] + list_passages(parsed, source_claims),
-        "mentions": mentions,
-        "relations": relations,
-        "claims": claims,
-        "source_claims": source_claims,
-    }
-    # --- issue 7 (review): apply analyst decisions before writing --------------
-    from extractors.export.exports import publish_review_outputs
-    from extractors.review import apply_case_reviews
-
-    tables["source_claims"], tables["mentions"] = apply_case_reviews(
-        settings.out_dir, case.id, tables["source_claims"], tables["mentions"])
-    source_claims = tables["source_claims"]
-    article_doc = parsed.get(ARTICLE_ID)
-    # --- end issue 7 -------------------------------------------------------------
     out_dir = settings.out_dir / case.id
     run_dir = out_dir / "runs" / run_id
     db_path = settings.out_dir / "claimcheck.duckdb"
+    from extractors.outputs import OutputInputs, load_outputs_db, outputs_key, reuse_outputs, write_outputs
+    from extractors.publish import publish_run
 
-    # Everything is written into the run's own folder first; the database is
-    # loaded from there; the run is then published in one step (publish_run).
-    from extractors.export.lists import DESIGNATIONS_FILE, load_designations, write_designations
-    from extractors.publish import load_database, publish_run
-    from extractors.review.store import sync_reviews_duckdb
-
-    def _write():
-        for name, rows in tables.items():
-            write_table(run_dir, name, rows)
-        write_designations(run_dir, parsed.values())
-        # --- issue 7 (review): report.html + datapackage/ClaimReview/FtM exports
-        publish_review_outputs((run_dir,), tables, case, article_doc.text if article_doc else "",
-                               run_id=run_id, db_path=None, reviews_dir=settings.out_dir)
-
-    def _load():
-        load_duckdb(db_path, case.id, run_dir)
-        load_designations(db_path, case.id, run_dir / DESIGNATIONS_FILE)
-        sync_reviews_duckdb(settings.out_dir, db_path)
-
-    _timed(timings, "outputs", _write)
-    database = _timed(timings, "database", lambda: load_database(_load, db_path, settings.db_busy_wait))
-    article = article_status(docs, parsed.get(ARTICLE_ID), settings)
-    counts = {name: len(rows) for name, rows in tables.items()}
-    verdicts = dict(Counter(r.verdict for r in source_claims))
+    inputs = OutputInputs(case=case, docs=docs, refs=refs, nlp_keys=nlp_keys, claims_key=claims_key,
+                          match_key=match_key_, settings=settings, run_id=run_id)
+    out_key = outputs_key(inputs)
+    written = _timed(timings, "outputs", lambda: reuse_outputs(out_key, out_dir, run_dir, db_path)
+                     or write_outputs(inputs, run_dir))
+    ledger.record("outputs", case.id, written.reused)
+    database = "unchanged" if written.notes.get("database_current") else _timed(
+        timings, "database", lambda: load_outputs_db(case.id, settings, run_dir, db_path))
+    article_ref = refs.get(ARTICLE_ID)
+    article = article_status(docs, load("parse", article_ref.parse_key, settings) if article_ref else None,
+                             settings)
+    counts, verdicts = written.counts, written.verdicts
     source_docs = [d for d in docs if d.source_id != ARTICLE_ID]
     manifest = build_manifest(
         run_id=run_id, case=case, settings=settings, started=started,
         counts=counts, verdicts=verdicts, timings=timings, documents=docs,
         versions=versions.as_dict(),
-        extra={"stages": ledger.to_dict(), "stage_inputs": versions.as_dict(),
-               "database": database, "article": article},
+        extra={"stages": ledger.to_dict(), "stage_inputs": versions.as_dict(), "outputs_key": out_key,
+               "outputs_from_run": written.from_run, "database": database, "article": article},
     )
     write_manifest(run_dir / "run.json", manifest)
     publish_run(out_dir, run_dir)

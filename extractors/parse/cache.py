@@ -77,6 +77,7 @@ def load(path: Path, source_id: str, timeout: float, memory_mb: int | None = Non
         published=d.get("published"),
         designations=designations,
         warnings=d.get("warnings") or [],
+        parser_detail=d.get("parser_detail"),
     )
 
 
@@ -119,6 +120,7 @@ def store_doc(path: Path, doc: ParsedDoc) -> None:
                 "published": doc.published,
                 "designations": designations,
                 "warnings": doc.warnings,
+                "parser_detail": doc.parser_detail,
                 **extra,
             },
         },

@@ -25,6 +25,7 @@ from pdfplumber.utils.text import WordExtractor
 from extractors.errors import ParseError
 from extractors.model import ParsedDoc
 
+from . import pdfium_words
 from .build import TextBuilder
 from .lang import detect_language
 
@@ -342,6 +343,10 @@ def _is_page_number(ln: Line) -> bool:
 # so it is off unless asked for.
 RULED_TABLES = False
 
+# Read pages with pdfium first (see pdfium_words); pdfplumber reads only the
+# pages the fast pass declines.  Off: every page through pdfplumber.
+FAST_PASS = True
+
 
 def _tables(page) -> list[tuple[tuple[float, float, float, float], list[str]]]:
     """Ruled tables on *page*: (bbox, rows as text).  Only looked for when
@@ -449,23 +454,44 @@ def _open_error(exc: BaseException) -> ParseError:
 
 def parse_pdf(source_id: str, sha256: str, raw: bytes) -> ParsedDoc:
     pdf, npages = _open(raw)
+    fast = pdfium_words.open_document(raw) if FAST_PASS else None
     try:
         if npages == 0:
             raise ParseError("PDF has no pages", hint="the file is a valid PDF shell with an empty page tree")
+        if fast is not None and len(fast) != npages:
+            fast.close()
+            fast = None  # the two readers disagree on the page tree: trust pdfplumber
         warnings: list[str] = []
         pages: list[_Page] = []
         size_counter: Counter = Counter()
+        slow_pages: dict[int, str] = {}
         for i, page in enumerate(pdf.pages, start=1):
+            words = None
+            rotated = False
+            tables: list = []
             try:
-                words, rotated = _page_words(page)
-                tables = _tables(page) if words and not rotated else []
+                if fast is not None and not (RULED_TABLES and _draws_lines(fast, i - 1)):
+                    try:
+                        words, fw, fh, why = pdfium_words.page_words(fast, i - 1, _WORDS)
+                    except Exception as exc:  # noqa: BLE001 - pdfplumber reads the page instead
+                        words, why = None, f"pdfium: {type(exc).__name__}"
+                    if words is None:
+                        slow_pages[i] = why
+                    else:
+                        w_, h_ = fw, fh
+                elif fast is not None:
+                    slow_pages[i] = "ruled tables"
+                if words is None:
+                    words, rotated = _page_words(page)
+                    tables = _tables(page) if words and not rotated else []
+                    w_, h_ = (float(page.height), float(page.width)) if rotated else (float(page.width), float(page.height))
             except Exception as exc:  # one bad page must not sink the document: it is skipped and flagged
                 warnings.append(f"page {i} skipped: {_page_error(exc)}")
                 words, tables, rotated = [], [], False
+                w_, h_ = float(page.width), float(page.height)
             words = [w for w in words if w["text"].strip()]
             for w in words:
                 size_counter[round(w["size"] * 2) / 2] += len(w["text"])
-            w_, h_ = (float(page.height), float(page.width)) if rotated else (float(page.width), float(page.height))
             pages.append(_Page(i, h_, w_, [], words, tables))
             page.flush_cache()
         if not size_counter:
@@ -473,9 +499,30 @@ def parse_pdf(source_id: str, sha256: str, raw: bytes) -> ParsedDoc:
                 raise ParseError(f"corrupt PDF: no page could be read ({warnings[0]})", hint="fetch the file again or find a mirror")
             raise ParseError("no text layer (scanned PDF?)", hint="the PDF holds only images; OCR it (e.g. ocrmypdf) and add the OCR'd copy as a mirror")
         body_size = size_counter.most_common(1)[0][0]
-        return _assemble(source_id, sha256, pages, body_size, warnings, pdf)
+        doc = _assemble(source_id, sha256, pages, body_size, warnings, pdf)
+        doc.parser_detail = _engine_note(npages, slow_pages, fast is not None)
+        return doc
     finally:
         pdf.close()
+        if fast is not None:
+            fast.close()
+
+
+def _engine_note(npages: int, slow: dict[int, str], fast_open: bool) -> str:
+    """Which reader read which pages, e.g. ``pdfium 148/150; pdfplumber p. 3 (rotated page), ...``."""
+    if not fast_open:
+        return f"pdfplumber {npages}/{npages}"
+    note = f"pdfium {npages - len(slow)}/{npages}"
+    if slow:
+        shown = ", ".join(f"p. {p} ({why})" for p, why in list(slow.items())[:10])
+        more = f" and {len(slow) - 10} more" if len(slow) > 10 else ""
+        note += f"; pdfplumber {shown}{more}"
+    return note
+
+
+def _draws_lines(doc, index: int) -> bool:
+    """The page draws enough paths (lines, rectangles) to hold a ruled table."""
+    return pdfium_words.path_count(doc, index) >= 4
 
 
 def _assemble(source_id, sha256, pages: list[_Page], body_size: float, warnings, pdf) -> ParsedDoc:
