@@ -123,6 +123,16 @@ def _name_found(name: str, words: list[str]) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _demand_force() -> dict[str, int]:
+    """Demand verb -> force of the call, from relation_verbs.toml's [demand_force]."""
+    import tomllib
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "corpus" / "gazetteer" / "relation_verbs.toml"
+    return {k.lower(): int(v) for k, v in tomllib.loads(path.read_text(encoding="utf-8")).get("demand_force", {}).items()}
+
+
+@lru_cache(maxsize=1)
 def _phrasal() -> dict[tuple[str, str], str]:
     """(verb, particle) -> relation class, from relation_verbs.toml's [phrasal] ("call for" -> call_on)."""
     import tomllib
@@ -512,6 +522,12 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
             v["evidence_weaker"] = 1.0
             notes["evidence_weaker"] = f"the evidence is {ev_mod} ('{ef.modal_word or 'a call for it'}'), the claim {cf.modality}"
         v["claim_demand"] = float(cf.modality == "demanded")
+        force = _demand_force()
+        c_force = max((force[x[0]] for x in claim.lemmas if x[0] in force), default=0)
+        e_force = max((force[x[0]] for x in ev.lemmas if x[0] in force), default=0)
+        if c_force and e_force and c_force > e_force:
+            word = next(x[2] for x in ev.lemmas if force.get(x[0]) == e_force)
+            partial.append(f"the evidence's call is weaker ('{word}')")
         if cf.modality == "demanded" and ev_mod in ("asserted", "reported"):
             # the claim reports a call or an expectation ("X expects emissions
             # to fall"); evidence stating the event is not that call, unless the
@@ -534,6 +550,19 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
             exact_mismatch.append("; ".join(r for r in nc.reasons if "differs" in r))
         if nc.status in ("close", "partial"):
             partial.append("number only partly agrees")
+    if cf and cf.dates and context:
+        # a date inside the name of the document the claim cites ("the Kosovo
+        # 2024 Report"), that name in the document's title: part of the name,
+        # not a date of the event
+        ctx_f = fold_str(context.lower())
+        phrases = [a.text for f in claim.frames for a in f.actors]
+        if claim.doc is not None and hasattr(claim.doc, "noun_chunks"):
+            phrases += [nc.text for nc in claim.doc.noun_chunks]
+        named = [d for d in cf.dates if any(d.surface in ph and ph.split()[-1][:1].isupper()
+                                            and fold_str(ph.lower()).removeprefix("the ") in ctx_f for ph in phrases)]
+        if named:
+            cf = replace(cf, dates=[d for d in cf.dates if d not in named])
+            notes["date_in_title"] = f"date {named[0].surface} is part of the document's name"
     if cf and cf.dates:
         ev_dates = [d for f in ev.frames for d in f.dates]
         seen, uniq = set(), []
