@@ -359,8 +359,14 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
     for e in ents:
         if _name_found(e, list(ev_words)):
             ent_found[e] = "evidence"
-        elif same_entity is not None and same_entity(e, ev.text):
+            form = same_entity(e, ev.text) if same_entity is not None else None
+            if isinstance(form, str) and fold_str(form.lower()) not in fold_str(e.lower()):
+                # found under another spelling ("Radoicic" / "Radojičić")
+                notes["entities_alias"] = "; ".join(filter(None, [notes.get("entities_alias"), f"{e} found as '{form}'"]))
+        elif same_entity is not None and (form := same_entity(e, ev.text)):
             ent_found[e] = "alias"
+            if isinstance(form, str) and form != e:
+                notes["entities_alias"] = "; ".join(filter(None, [notes.get("entities_alias"), f"{e} found as '{form}'"]))
         elif context and (_name_found(e, list(ctx_words)) or (same_entity is not None and same_entity(e, context))):
             ent_found[e] = "context"
     ent_tokens = {fold_str(w.lower()) for e in ent_found for w in re.findall(r"\w+", e)}
@@ -527,7 +533,7 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
         e_force = max((force[x[0]] for x in ev.lemmas if x[0] in force), default=0)
         if c_force and e_force and c_force > e_force:
             word = next(x[2] for x in ev.lemmas if force.get(x[0]) == e_force)
-            partial.append(f"the evidence's call is weaker ('{word}')")
+            partial.append(f"the evidence's call has weaker force ('{word}')")
         if cf.modality == "demanded" and ev_mod in ("asserted", "reported"):
             # the claim reports a call or an expectation ("X expects emissions
             # to fall"); evidence stating the event is not that call, unless the
@@ -649,8 +655,8 @@ def decide(f: Features, model: Any) -> Judgement:
         if len(reasons) >= 4:
             break
     for k in ("num_match", "num_close", "num_mismatch", "date_match", "date_mismatch", "roles_swapped", "quote_found", "quote_altered",
-              "quote_missing", "pred_related", "neg_mismatch"):
-        if k in f.notes and f.notes[k] not in reasons and f.values.get(k):
+              "quote_missing", "pred_related", "neg_mismatch", "entities_alias"):
+        if k in f.notes and f.notes[k] not in reasons and (f.values.get(k) or k == "entities_alias"):
             reasons.append(f.notes[k])
     if "cover_all" in f.notes and f.notes["cover_all"] not in reasons:
         reasons.append(f.notes["cover_all"])
