@@ -54,7 +54,7 @@ class SourceSpec:
     published: str | None = None
     cited_as: tuple[str, ...] = ()
     series: str | None = None
-    # how newer editions of a series are found (issue 8); free-form table
+    # how newer editions of a series are found; free-form table
     editions: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 
@@ -147,7 +147,7 @@ class Mention(Row):
     canonical: str  # e.g. event:banjska-attack-2023, place:banjska
     kind: str  # name | variant | indirect
     sentence: str
-    # analyst review (issue 7), filled from review decisions by extractors.review
+    # analyst review, filled from review decisions by extractors.review
     review_status: str | None = None
     reviewer_note: str | None = None
 

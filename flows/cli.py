@@ -278,13 +278,13 @@ from flows.cli_store import store_app  # noqa: E402
 
 app.add_typer(store_app, name="store")
 
-# --- issue 7: analyst review commands (flows/cli_review.py)
+# --- analyst review commands (flows/cli_review.py)
 from flows.cli_review import review as _review, reviews_app as _reviews_app  # noqa: E402
 
 app.command(name="review")(_review)
 app.add_typer(_reviews_app, name="reviews")
 
-# --- operations commands (issue 8): watch, diff, deploy
+# --- operations commands: watch, diff, deploy
 from flows import cli_ops as _cli_ops  # noqa: E402
 
 app.command()(_cli_ops.watch)
