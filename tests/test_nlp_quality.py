@@ -1,7 +1,7 @@
 """Quality gate: the NLP stage against the annotated development set.
 
 Figures come from extractors.nlp.evaluate (exact matching, described in its
-docstring and in benchmarks/nlp_quality.py).  Targets from issue 5:
+docstring and in benchmarks/nlp_quality.py).  Targets:
 mentions precision and recall >= 0.95; relations precision >= 0.85 and
 recall >= 0.70.
 """
