@@ -43,26 +43,12 @@ def write_designations(out_dir: Path, docs: Iterable[ParsedDoc]) -> Path:
 
 def load_designations(db_path: Path, case_id: str, parquet: Path) -> None:
     """Replace this case's rows of DuckDB's ``designations`` table."""
-    import duckdb
+    from extractors.export.tables import duckdb_transaction, replace_case_rows
 
-    from extractors.export.tables import _add_missing_columns
-
-    con = duckdb.connect(str(db_path))
-    try:
-        con.execute("BEGIN TRANSACTION")
-        src = "SELECT ? AS case_id, * FROM read_parquet(?)"
-        params = [case_id, str(parquet)]
-        con.execute(f"CREATE TABLE IF NOT EXISTS designations AS {src} LIMIT 0", params)
-        _add_missing_columns(con, "designations", src, params)  # a file from an older version gains new columns
-        con.execute("DELETE FROM designations WHERE case_id = ?", [case_id])
-        con.execute(f"INSERT INTO designations BY NAME {src}", params)
+    with duckdb_transaction(db_path) as con:
+        replace_case_rows(con, "designations", "SELECT ? AS case_id, * FROM read_parquet(?)",
+                          [case_id, str(parquet)], case_id)
         con.execute("CREATE INDEX IF NOT EXISTS designations_name_folded ON designations (name_folded)")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.close()
 
 
 __all__ = ["DESIGNATIONS_FILE", "designations_arrow", "load_designations", "write_designations"]

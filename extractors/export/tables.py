@@ -10,6 +10,7 @@ killed run never leaves a half-written table behind.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, Iterable
@@ -125,18 +126,47 @@ def _add_missing_columns(con, table: str, src: str, params: list) -> None:
             con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {typ}')
 
 
-def load_duckdb(db_path: Path, case_id: str, out_dir: Path, tables: Iterable[str] = TABLES) -> None:
-    """Replace this case's rows in every table of the shared DuckDB file.
-
-    Tables without a ``case_id`` column in the contract get one in DuckDB
-    (first column), so one file can hold many cases.
-    """
+@contextmanager
+def duckdb_transaction(db_path: Path):
+    """A connection to *db_path* inside one transaction: committed when the
+    block ends, rolled back when it raises, closed either way."""
     import duckdb
 
     db_path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(db_path))
     try:
         con.execute("BEGIN TRANSACTION")
+        yield con
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.close()
+
+
+def replace_case_rows(con: Any, table: str, src: str, params: list, case_id: str) -> None:
+    """Replace this case's rows of *table* by the rows the query *src* selects
+    (the table is created from the query when missing; a table from an older
+    version gains the query's new columns)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
+    ).fetchone()[0]
+    if not exists:
+        con.execute(f'CREATE TABLE "{table}" AS {src} LIMIT 0', params)
+    else:
+        _add_missing_columns(con, table, src, params)
+    con.execute(f'DELETE FROM "{table}" WHERE case_id = ?', [case_id])
+    con.execute(f'INSERT INTO "{table}" BY NAME {src}', params)
+
+
+def load_duckdb(db_path: Path, case_id: str, out_dir: Path, tables: Iterable[str] = TABLES) -> None:
+    """Replace this case's rows in every table of the shared DuckDB file.
+
+    Tables without a ``case_id`` column in the contract get one in DuckDB
+    (first column), so one file can hold many cases.
+    """
+    with duckdb_transaction(db_path) as con:
         for table in tables:
             pq_path = out_dir / f"{table}.parquet"
             if not pq_path.exists():
@@ -147,26 +177,10 @@ def load_duckdb(db_path: Path, case_id: str, out_dir: Path, tables: Iterable[str
                 select = "SELECT ? AS case_id, " + ", ".join(f'"{c}"' for c in cols)
             src = f"{select} FROM read_parquet(?)"
             params = [case_id, str(pq_path)] if "case_id" not in cols else [str(pq_path)]
-            exists = con.execute(
-                "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
-            ).fetchone()[0]
-            if not exists:
-                con.execute(f'CREATE TABLE "{table}" AS {src} LIMIT 0', params)
-            else:
-                _add_missing_columns(con, table, src, params)
-            con.execute(f'DELETE FROM "{table}" WHERE case_id = ?', [case_id])
-            names = ["case_id"] + [c for c in cols if c != "case_id"] if "case_id" not in cols else cols
-            col_list = ", ".join(f'"{c}"' for c in names)
-            con.execute(f'INSERT INTO "{table}" ({col_list}) {src}', params)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.close()
+            replace_case_rows(con, table, src, params, case_id)
 
 
 __all__ = [
-    "atomic_write_bytes", "cell_value", "columns", "csv_table_bytes", "load_duckdb", "read_table", "schema",
-    "to_arrow", "write_table", "LIST_SEP",
+    "atomic_write_bytes", "cell_value", "columns", "csv_table_bytes", "duckdb_transaction", "load_duckdb", "read_table", "schema",
+    "replace_case_rows", "to_arrow", "write_table", "LIST_SEP",
 ]
