@@ -249,7 +249,7 @@ def _dates_check(cf: Frame, claim: Parsed, ef_dates: list[Any], ev_sentence: str
             if id(e) in used:
                 continue
             rel = _relation(d.event, e.event, None) if d.event and e.event else None
-            if rel in ("same", "derivation", "synonym", "hypernym", "hyponym") or not d.event or not e.event:
+            if rel in _SAME_EVENT or not d.event or not e.event:
                 same_event.append(e)
         agree = [e for e in ef_dates if dates_agree(dv, dv_of(e))]
         # the date agrees only with another event's ("amended in 1992") while
@@ -487,7 +487,7 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
         v["claim_negative"] = float(cf.polarity == "negative")
         v["evidence_negative"] = float(ef.polarity == "negative")
         if (cf.polarity == "negative") != (ef.polarity == "negative") and "partial" not in (cf.polarity, ef.polarity) \
-                and best_rel in ("same", "synonym", "derivation", "hypernym", "hyponym"):
+                and best_rel in _SAME_EVENT:
             v["neg_mismatch"] = 1.0
             what = f"evidence says '{ef.negation}'" if ef.polarity == "negative" else f"claim says '{cf.negation}', evidence states it"
             notes["neg_mismatch"] = f"negation differs: {what}"
@@ -502,12 +502,12 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
                 notes["universal_partial"] = why
                 exact_mismatch.append(why)
         place = _place_check(cf, ef, ev)
-        if place and best_rel in ("same", "synonym", "derivation", "hypernym", "hyponym"):
+        if place and best_rel in _SAME_EVENT:
             v["place_differs"] = 1.0
             notes["place_differs"] = place
             exact_mismatch.append(place)
         rc, why = _roles_check(cf, ef, best_rel)
-        if rc == "swapped" and best_rel in ("same", "synonym", "derivation", "hypernym", "hyponym", "antonym"):
+        if rc == "swapped" and best_rel in (*_SAME_EVENT, "antonym"):
             v["roles_swapped"] = 1.0
             notes["roles_swapped"] = why
             exact_mismatch.append(why)
