@@ -15,6 +15,11 @@ import sys
 CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 
 
+# Headless flags that keep Chromium off this machine's closed network.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
 def chromium_path() -> str | None:
     for p in CHROMIUM:
         if os.path.exists(p):

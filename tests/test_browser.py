@@ -19,24 +19,12 @@ from tests.review_rows import ARTICLE, CASE_META, HOSTILE, build_tables, write_c
 CHROMIUM = chromium_path()
 ROOT = Path(__file__).parent.parent
 SHOTS = ROOT / "outputs" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed "
                        "(`python -m tests.browser_setup` as root installs it)"),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 class Watched:

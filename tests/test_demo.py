@@ -45,8 +45,6 @@ EXPECTED = {
     15: ("", "not_checkable"),
     16: ("ec-kosovo-report-2024", "not_checkable"),
 }
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 
 pytestmark = pytest.mark.slow
 
@@ -130,16 +128,6 @@ def test_summary_names_the_demo_when_no_source_could_be_read(tmp_path):
 CHROMIUM = chromium_path()
 browser_only = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed "
                                   "(`python -m tests.browser_setup` as root installs it)")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @browser_only
