@@ -8,6 +8,7 @@ readable by whoever the folder's owner means them for."""
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
 import threading
@@ -39,10 +40,16 @@ def _target_mode(path: Path) -> int:
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write *data* to *path* through a temporary file in the same folder.
+
+    The temporary name carries the writer's process id
+    (``.<name>.<pid>.<random>.tmp``) so that a sweep can tell the leftovers
+    of a killed writer from a live writer's file (see ``sweep_dead_temps``).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = _target_mode(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.{os.getpid()}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             os.fchmod(fh.fileno(), mode)
@@ -57,6 +64,36 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             # a failed write() names no file; the message for a full disk must
             raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
         raise
+
+
+_TEMP_PID = re.compile(r"^\..*\.(\d+)\.[^.]+\.tmp$")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_dead_temps(root: Path) -> int:
+    """Remove temporary files under *root* left by writers that no longer run
+    (a run killed mid-write).  A file whose writer is alive, or whose name
+    carries no process id, is left alone.  Returns how many were removed."""
+    removed = 0
+    for tmp in Path(root).rglob(".*.tmp"):
+        m = _TEMP_PID.match(tmp.name)
+        if not m or _alive(int(m.group(1))):
+            continue
+        try:
+            tmp.unlink()
+            removed += 1
+        except FileNotFoundError:
+            pass
+    return removed
 
 
 def fsync_dir(folder: Path) -> None:

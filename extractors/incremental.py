@@ -27,7 +27,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
-from extractors.atomic import atomic_write_bytes
+from extractors.atomic import atomic_write_bytes, sweep_dead_temps
 
 T = TypeVar("T")
 
@@ -227,7 +227,8 @@ class ResultCache:
     """Content-addressed results: ``<root>/<stage>/<key[:2]>/<key>.pkl``.
 
     Entries are immutable (the key is the hash of the inputs), written
-    atomically, and never deleted by the pipeline.
+    atomically, and never deleted by the pipeline (only the temporary files
+    of a writer that was killed are swept).
     """
 
     def __init__(self, root: Path):
@@ -255,6 +256,12 @@ class ResultCache:
 
     def has(self, stage: str, key: str) -> bool:
         return self.path(stage, key).exists()
+
+    def sweep(self) -> int:
+        """Remove half-written entries left by a run that was killed."""
+        if not self.root.exists():
+            return 0
+        return sweep_dead_temps(self.root)
 
 
 def cached(cache: ResultCache, stage: str, key: str, compute: Callable[[], T],

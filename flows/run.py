@@ -20,7 +20,7 @@ from prefect.task_runners import ThreadPoolTaskRunner  # noqa: F401
 from flows.taskrunners import default_task_runner
 
 from extractors.export.manifest import build_manifest, write_manifest
-from extractors.incremental import Ledger, Versions, previous_documents, record_fetch
+from extractors.incremental import Ledger, ResultCache, Versions, previous_documents, record_fetch
 from extractors.model import Case, DocumentRow, SourceSpec
 from extractors.registry.case import load_case
 from extractors.settings import Settings
@@ -251,6 +251,7 @@ def _execute(case: Case, settings: Settings) -> RunResult:
     timings: dict[str, float] = {}
     ledger = Ledger()
     versions = Versions.current(settings.model, settings.gazetteer_dir)
+    ResultCache.for_settings(settings).sweep()
     previous = previous_documents(settings.out_dir / case.id)
 
     docs: list[DocumentRow] = _timed(timings, "fetch", lambda: fetch_stage(case, settings))
