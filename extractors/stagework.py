@@ -327,8 +327,6 @@ def match_refs(case: Case, claims_key_: str | None, sources: dict[str, tuple[Doc
     source's spec, bytes and status, and every version); claims, parsed
     documents and the model are loaded only for the sources that missed.
     """
-    from extractors.match import add_no_source_rows
-
     cache = ResultCache.for_settings(settings)
     fp = claims_key_ or "no-claims"
     claims_box: list = []
@@ -355,6 +353,8 @@ def match_refs(case: Case, claims_key_: str | None, sources: dict[str, tuple[Doc
     available = sum(1 for doc, ref in sources.values() if doc.status == "ok" and ref is not None)
     all_key = stage_key("match-all", case.id, fp, keys, available, versions.match)
     if not cache.has("match-all", all_key):
+        from extractors.match import add_no_source_rows
+
         rows = claim_level_rows(case, claims())
         for key in keys:
             rows.extend(load("match", key, settings))

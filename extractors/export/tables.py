@@ -113,7 +113,10 @@ def read_table(out_dir: Path, table: str) -> list[dict[str, Any]]:
     path = out_dir / f"{table}.parquet"
     if not path.exists():
         return []
-    return pq.read_table(path).to_pylist()
+    # one file: ParquetFile reads it as pq.read_table would, without the
+    # dataset layer (whose import pulls in pandas: seconds of a re-run's start)
+    with pq.ParquetFile(path) as f:
+        return f.read().to_pylist()
 
 
 def _add_missing_columns(con, table: str, src: str, params: list) -> None:
