@@ -358,7 +358,8 @@ def cli_run(case: Path, base: Path, prefect_home: Path) -> dict:
     stages = {m.group(1): float(m.group(2))
               for m in re.finditer(r"^\S+ (\w+) +done in ([\d.]+) s", proc.stdout, re.M)}
     m = re.search(r"start-up: interpreter and imports ([\d.]+) s \(prefect ([\d.]+) s of it\), "
-                  r"Prefect flow start ([\d.]+) s; stages ([\d.]+) s; flow end ([-\d.]+) s", proc.stdout)
+                  r"Prefect flow start ([\d.]+) s(?: \(waiting for the server [\d.]+ s of it\))?; stages ([\d.]+) s; "
+                  r"flow end ([-\d.]+) s", proc.stdout)
     start = {"imports": float(m.group(1)), "prefect_import": float(m.group(2)), "prefect_start": float(m.group(3)),
              "flow_end": float(m.group(5))} if m else {}
     return {"wall": wall, "stages": stages, "stage_sum": sum(stages.values()), "startup": start,

@@ -102,13 +102,20 @@ class RichReporter:
         self.progress.update(t, total=total, completed=total, description=f"{name:<7} {note[:60]}")
 
 
-def _start_prefect(settings: Settings):
+def _start_server(settings: Settings):
+    """Prefect's home set up and, unless a server is configured, its ephemeral
+    server started in a subprocess (it comes up while Prefect is imported)."""
     from extractors.preflight import check_writable
     from flows import prefect_env
-    from flows.cli_failures import quiet_expected_failures
 
     check_writable(settings)  # before Prefect creates its database in the state folder
     prefect_env.configure(settings.state_dir)
+    return prefect_env.start_server_early()
+
+
+def _start_prefect(settings: Settings):
+    from flows.cli_failures import quiet_expected_failures
+
     quiet_expected_failures()
     from flows import run as run_mod  # noqa: WPS433 - imports prefect
 
@@ -140,8 +147,14 @@ def run(
     case_obj = _load_case(case)
     console.print(f"claimcheck: case [bold]{case_obj.id}[/] ({len(case_obj.sources)} sources)"
                   + (" \\[offline]" if settings.offline else ""))
-    console.print("starting Prefect (ephemeral mode; set PREFECT_API_URL to use a server)...")
     t_imports = time.perf_counter()
+    server = _start_server(settings)
+    from flows.prefect_env import configured_api_url
+
+    if server is None and configured_api_url():
+        console.print(f"Prefect: using the server at {escape(configured_api_url() or '')}")
+    else:
+        console.print("starting Prefect (ephemeral mode; set PREFECT_API_URL to use a server)...")
     run_mod = _start_prefect(settings)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=console, disable=quiet, transient=False)
@@ -160,6 +173,9 @@ def run(
         run_mod.set_reporter(reporter)
         try:
             t_flow = time.perf_counter()
+            if server is not None:
+                server.wait_ready()
+            t_ready = time.perf_counter()
             result = run_mod.run_case_flow(dask)(str(case), None, settings.offline, _overrides(settings))
             t_end = time.perf_counter()
         finally:
@@ -170,7 +186,8 @@ def run(
         prefect_s = (run_mod.EXECUTE_STARTED or t_flow) - t_flow
         print(
             f"start-up: interpreter and imports {t_flow - _T0 + _process_age(_T0):.2f} s "
-            f"(prefect {t_flow - t_imports:.2f} s of it), Prefect flow start {prefect_s:.2f} s; "
+            f"(prefect {t_flow - t_imports:.2f} s of it), Prefect flow start {prefect_s:.2f} s "
+            f"(waiting for the server {t_ready - t_flow:.2f} s of it); "
             f"stages {stages:.2f} s; flow end {t_end - t_flow - prefect_s - stages:.2f} s", flush=True)
     print_outcome(result, console, err_console)
     raise typer.Exit(code=exit_code(result))

@@ -7,7 +7,12 @@ a real ``prefect server start``) wins.
 """
 from __future__ import annotations
 
+import atexit
 import os
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 DEFAULTS = {
@@ -31,3 +36,121 @@ def configure(state_dir: Path) -> None:
     Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)
+
+
+def configured_api_url() -> str | None:
+    """The Prefect server the user configured: ``PREFECT_API_URL`` in the
+    environment or in the active profile (``prefect config set``); None when
+    none is, and Prefect would start its ephemeral server."""
+    url = os.environ.get("PREFECT_API_URL")
+    if url:
+        return url
+    import tomllib
+
+    home = Path(os.environ.get("PREFECT_HOME", "~/.prefect")).expanduser()
+    path = Path(os.environ.get("PREFECT_PROFILES_PATH") or home / "profiles.toml").expanduser()
+    try:
+        profiles = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    active = os.environ.get("PREFECT_PROFILE") or profiles.get("active") or "ephemeral"
+    return (profiles.get("profiles", {}).get(active) or {}).get("PREFECT_API_URL") or None
+
+
+class EphemeralServer:
+    """Prefect's ephemeral API server (the app and flags Prefect itself uses
+    for it), started as a subprocess before this process imports Prefect.
+
+    Prefect would start the same server only when the flow is called, after
+    its own import, and then wait for it; started here it comes up on the
+    other core while this process imports Prefect and the stages and reads
+    the case.  ``PREFECT_API_URL`` is set to it, so the flow, its tasks and
+    any Dask worker talk to it as to any server; it is stopped at exit."""
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen | None = None
+        self.port = 0
+        self.ready = False
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def start(self) -> None:
+        import importlib.util
+
+        spec = importlib.util.find_spec("prefect")  # finds the package without importing it
+        if spec is None or not spec.origin:
+            raise RuntimeError("prefect is not installed")
+        app_dir = Path(spec.origin).parent.parent
+        self.port = _free_port()
+        env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+        env.update({"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"})
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--app-dir", str(app_dir), "--factory",
+             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
+             "--log-level", "error", "--lifespan", "on"],
+            env=env, stdin=subprocess.DEVNULL)
+
+    def wait_ready(self, retries: int = 2) -> None:
+        """Block until the server answers its health check (raises when it
+        exits or does not answer within Prefect's start-up timeout)."""
+        if self.ready:
+            return
+        import urllib.error
+        import urllib.request
+
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # 127.0.0.1: never a proxy
+        deadline = time.monotonic() + float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120"))
+        while time.monotonic() < deadline:
+            if self.proc is None or self.proc.poll() is not None:
+                if retries <= 0:
+                    raise RuntimeError(f"Prefect's ephemeral server exited with code "
+                                       f"{self.proc.returncode if self.proc else None} on port {self.port}")
+                retries -= 1
+                self.start()  # e.g. another process took the port in the meantime
+                continue
+            try:
+                with opener.open(f"{self.api_url}/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        self.ready = True
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.05)
+        raise RuntimeError(f"Prefect's ephemeral server did not answer on {self.api_url} in time")
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None or proc.poll() is not None:
+            return
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server_early() -> EphemeralServer | None:
+    """Start Prefect's ephemeral server now and point ``PREFECT_API_URL`` at
+    it; call after :func:`configure`, before anything imports Prefect.
+
+    None (nothing started) when a server is configured -- the flow then uses
+    that one -- or when Prefect is already imported (its settings were read,
+    so it would not see the address) or its ephemeral mode is turned off."""
+    if "prefect" in sys.modules or configured_api_url():
+        return None
+    if os.environ.get("PREFECT_SERVER_ALLOW_EPHEMERAL_MODE", "true").lower() in ("0", "false", "no", "off"):
+        return None
+    server = EphemeralServer()
+    server.start()
+    atexit.register(server.stop)  # registered before Prefect's own exit handlers, so it runs after them
+    os.environ["PREFECT_API_URL"] = server.api_url
+    return server
