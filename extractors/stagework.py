@@ -63,10 +63,12 @@ def parse_warning_text(warnings: list[str]) -> str | None:
 
 
 def _with_parse_columns(doc: DocumentRow, parsed: ParsedDoc) -> DocumentRow:
-    note = parse_warning_text(parsed.warnings)
-    error = f"{doc.error}; {note}" if doc.error and note else (doc.error or note)
     return replace(doc, parser=parsed.parser, pages=parsed.pages, chars=len(parsed.text),
-                   language=parsed.language, error=error)
+                   language=parsed.language, error=_with_note(doc.error, parse_warning_text(parsed.warnings)))
+
+
+def _with_note(error: str | None, note: str | None) -> str | None:
+    return f"{error}; {note}" if error and note else (error or note)
 
 
 def lookup_parse(doc: DocumentRow, settings: Settings, versions: Versions
@@ -246,9 +248,14 @@ def load(stage: str, key: str, settings: Settings) -> Any:
     return value
 
 
+# the document-row columns a parse sets, stored beside the parse so that a
+# re-run fills them without loading the parsed document
+PARSE_COLUMNS = "parse-columns"
+
+
 def _parse_columns(parsed: ParsedDoc) -> dict[str, Any]:
     return {"parser": parsed.parser, "pages": parsed.pages, "chars": len(parsed.text),
-            "language": parsed.language, "detail": parsed.parser_detail}
+            "language": parsed.language, "detail": parsed.parser_detail, "warnings": list(parsed.warnings)}
 
 
 def parse_ref(doc: DocumentRow, settings: Settings, versions: Versions
@@ -259,8 +266,8 @@ def parse_ref(doc: DocumentRow, settings: Settings, versions: Versions
         return doc, None, reused
     key = _parse_doc_key(doc, versions)
     cache = ResultCache.for_settings(settings)
-    if not cache.has("parse-cols", key):
-        cache.put("parse-cols", key, _parse_columns(parsed))
+    if not cache.has(PARSE_COLUMNS, key):
+        cache.put(PARSE_COLUMNS, key, _parse_columns(parsed))
     return doc, DocRef(doc.source_id, parsed.sha256, key), reused
 
 
@@ -270,12 +277,12 @@ def lookup_parse_ref(doc: DocumentRow, settings: Settings, versions: Versions) -
         return doc, None, None
     key = _parse_doc_key(doc, versions)
     cache = ResultCache.for_settings(settings)
-    hit, cols = cache.get("parse-cols", key)
+    hit, cols = cache.get(PARSE_COLUMNS, key)
     if not hit:
         return None
     ref = DocRef(doc.source_id, doc.sha256, key)
-    return replace(doc, parser=cols["parser"], pages=cols["pages"], chars=cols["chars"],
-                   language=cols["language"]), ref, True
+    return replace(doc, parser=cols["parser"], pages=cols["pages"], chars=cols["chars"], language=cols["language"],
+                   error=_with_note(doc.error, parse_warning_text(cols["warnings"]))), ref, True
 
 
 def _nlp_ref_key(ref: DocRef, versions: Versions) -> str:

@@ -102,3 +102,24 @@ def test_stage_versions_change_when_the_stage_code_changes(tmp_path, monkeypatch
     sys.modules.pop("fakestage", None)
     second = code_version("fakestage", "STAGE_VERSION")
     assert first.startswith("v1+") and second.startswith("v1+") and first != second
+
+
+def test_a_reused_parse_gives_the_same_document_row_as_the_parse(tmp_path):
+    """The row a re-run builds from the stored parse columns, without loading
+    the parsed document, carries the parser's warnings like the first run's."""
+    from extractors.model import ParsedDoc
+    from extractors.settings import Settings
+    from extractors.stagework import _parse_doc_key, lookup_parse_ref, parse_ref
+
+    settings = Settings(state_dir=tmp_path)
+    v = _versions()
+    doc = DocumentRow(source_id="uk", status="ok", content_type="csv", sha256="a" * 64,
+                      error="warning: fetch: served as text/plain")
+    parsed = ParsedDoc(source_id="uk", sha256="a" * 64, parser="uk-sanctions.v2", text="x", passages=[],
+                       warnings=["list banner: Report Date: 01-Mar-2026"])
+    ResultCache.for_settings(settings).put("parse", _parse_doc_key(doc, v), parsed)
+
+    first, ref, reused = parse_ref(doc, settings, v)
+    assert reused is True and "list banner: Report Date" in (first.error or "")
+    again, ref2, reused2 = lookup_parse_ref(doc, settings, v)
+    assert (again, ref2, reused2) == (first, ref, True)
