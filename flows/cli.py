@@ -102,20 +102,28 @@ class RichReporter:
         self.progress.update(t, total=total, completed=total, description=f"{name:<7} {note[:60]}")
 
 
-def _start_server(settings: Settings):
-    """Prefect's home set up and, unless a server is configured, its ephemeral
-    server started in a subprocess (it comes up while Prefect is imported)."""
+def _configure_prefect(settings: Settings) -> None:
     from extractors.preflight import check_writable
     from flows import prefect_env
 
     check_writable(settings)  # before Prefect creates its database in the state folder
     prefect_env.configure(settings.state_dir)
+
+
+def _start_server(settings: Settings):
+    """Prefect's home set up and, unless a server is configured, its ephemeral
+    server started in a subprocess (it comes up while Prefect is imported);
+    call ``wait_ready()`` on the result, when not None, before a flow."""
+    from flows import prefect_env
+
+    _configure_prefect(settings)
     return prefect_env.start_server_early()
 
 
 def _start_prefect(settings: Settings):
     from flows.cli_failures import quiet_expected_failures
 
+    _configure_prefect(settings)
     quiet_expected_failures()
     from flows import run as run_mod  # noqa: WPS433 - imports prefect
 

@@ -37,9 +37,12 @@ def watch(
     settings = _cli()._settings(out, store, model, False, allow_private_addresses)
     case_obj = _cli()._load_case(case)
     _cli().console.print(f"claimcheck watch: case [bold]{escape(case_obj.id)}[/]")
+    server = _cli()._start_server(settings)
     _cli()._start_prefect(settings)
     from flows.watch import watch_case_flow
 
+    if server is not None:
+        server.wait_ready()
     result = watch_case_flow(dask)(str(case), None, _cli()._overrides(settings))
     if result.new_editions:
         for e in result.new_editions:
