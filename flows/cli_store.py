@@ -5,15 +5,17 @@ The lead mounts this as ``app.add_typer(store_app, name="store")``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from extractors.fetch.store import RawStore
 from extractors.settings import Settings
+
+if TYPE_CHECKING:  # imported where used: loading the CLI (any command) need not import the fetch stage
+    from extractors.fetch.store import RawStore
 
 store_app = typer.Typer(help="List and inspect the raw document store (stored versions, hashes, fetch attempts).",
                         no_args_is_help=True)
@@ -22,6 +24,8 @@ StoreOpt = typer.Option(None, "--store", help="Store directory (default: setting
 
 
 def _store(store: Optional[Path]) -> RawStore:
+    from extractors.fetch.store import RawStore
+
     return RawStore(store or Settings.from_env().store_dir)
 
 
