@@ -92,7 +92,7 @@ class EphemeralServer:
              "--log-level", "error", "--lifespan", "on"],
             env=env, stdin=subprocess.DEVNULL)
 
-    def wait_ready(self, retries: int = 2) -> None:
+    def wait_ready(self) -> None:
         """Block until the server answers its health check (raises when it
         exits or does not answer within Prefect's start-up timeout)."""
         if self.ready:
@@ -104,12 +104,8 @@ class EphemeralServer:
         deadline = time.monotonic() + float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120"))
         while time.monotonic() < deadline:
             if self.proc is None or self.proc.poll() is not None:
-                if retries <= 0:
-                    raise RuntimeError(f"Prefect's ephemeral server exited with code "
-                                       f"{self.proc.returncode if self.proc else None} on port {self.port}")
-                retries -= 1
-                self.start()  # e.g. another process took the port in the meantime
-                continue
+                code = self.proc.returncode if self.proc else None
+                raise RuntimeError(f"Prefect's ephemeral server on port {self.port} exited with code {code}")
             try:
                 with opener.open(f"{self.api_url}/health", timeout=2) as resp:
                     if resp.status == 200:
