@@ -180,6 +180,7 @@ def run(
     with output_lock(settings.out_dir, settings.lock_wait), progress:
         run_mod.set_reporter(reporter)
         try:
+            run_mod.warm_up()  # while the server starts
             t_flow = time.perf_counter()
             if server is not None:
                 server.wait_ready()

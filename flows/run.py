@@ -193,6 +193,22 @@ def with_known_editions(case: Case, settings: Settings) -> Case:
     return with_editions(case, load_ledger(settings, case.id))
 
 
+# what the flow's body imports on every run, nothing changed or not
+_BODY_MODULES = ("extractors.articlecheck", "extractors.editions", "extractors.export.tables",
+                 "extractors.fetch.fetch", "extractors.fetch.store", "extractors.outputlock", "extractors.outputs",
+                 "extractors.preflight", "extractors.publish", "extractors.review.store", "extractors.stagework")
+
+
+def warm_up() -> None:
+    """Import the modules the flow's body needs (the fetch stage, the stage
+    cache look-ups, the outputs and publishing steps): the CLI calls this
+    while Prefect's server is starting, so the flow does not wait for them."""
+    import importlib
+
+    for name in _BODY_MODULES:
+        importlib.import_module(name)
+
+
 def run_case_flow(dask: str | None = None):
     """``run_case`` with its task runner chosen at call time: in-process threads
     by default, or a Dask cluster (``"local"``, ``"local:N"`` or a scheduler
