@@ -22,6 +22,9 @@ the full OFAC SDN snapshot (copied at start from ``--ofac PATH`` or the
 generated UK list (UK Sanctions List layout) of ``--uk-rows`` entries, three
 generated PDFs of 150 pages and 30 web pages, every run through the real CLI
 in a fresh process without a terminal, as cron would start it.
+``--pdf-speed`` writes only its three PDFs and prints pages/s of the PDF
+parser as the parse stage runs it (isolated in a worker process), in this
+process, and of bare pdfplumber and pypdfium2 loops, back to back.
 
 Figures are printed, never asserted.  The machine has two cores shared with
 other work, so expect noise of 10-20 %.
@@ -184,7 +187,12 @@ def main() -> None:
     ap.add_argument("--ofac", type=Path, default=None,
                     help="OFAC SDN CSV to copy in (default: $CLAIMCHECK_BENCH_OFAC)")
     ap.add_argument("--uk-rows", type=int, default=6000)
+    ap.add_argument("--pdf-speed", action="store_true",
+                    help="only the PDF parse comparison of --real, on its three 150-page PDFs")
     args = ap.parse_args()
+    if args.pdf_speed:
+        pdf_speed_only(args)
+        return
     if args.real:
         real_size(args)
         return
@@ -284,6 +292,14 @@ def _long_pdf(path: Path, pages: int, rng: random.Random, title: str) -> None:
     pdf.output(str(path))
 
 
+def real_pdfs(docs: Path, rng: random.Random) -> list[Path]:
+    """The real-size case's three 150-page reports, written into *docs*."""
+    paths = [docs / f"annual-{i}.pdf" for i in range(3)]
+    for i, path in enumerate(paths):
+        _long_pdf(path, 150, rng, f"Annual report {2022 + i} on the northern municipalities")
+    return paths
+
+
 def build_real(work: Path, ofac: Path | None, uk_rows: int) -> dict:
     from tests.list_rows import fcdo_csv
 
@@ -291,8 +307,7 @@ def build_real(work: Path, ofac: Path | None, uk_rows: int) -> dict:
     shutil.rmtree(work, ignore_errors=True)
     docs.mkdir(parents=True)
     rng = random.Random(12)
-    for i in range(3):
-        _long_pdf(docs / f"annual-{i}.pdf", 150, rng, f"Annual report {2022 + i} on the northern municipalities")
+    real_pdfs(docs, rng)
     for i in range(30):
         paras = "\n".join(f"<p>{_paragraph(rng, 4)}</p>" for _ in range(12))
         (docs / f"statement-{i:04d}.html").write_text(
@@ -410,6 +425,19 @@ def _pdf_speed(paths: list[Path]) -> None:
           f"process; {detail[0]}), bare pdfplumber extract_text {pages / plumber:.1f} pages/s "
           f"({plumber:.1f} s), bare pypdfium2 get_text_range {pages / pdfium:.1f} pages/s ({pdfium:.1f} s); "
           f"stage vs bare pdfplumber x{plumber / stage:.2f} (in-process x{plumber / inproc:.2f})", flush=True)
+
+
+def pdf_speed_only(args) -> None:
+    """Write the real-size case's three PDFs (nothing else) and compare parsers on them."""
+    import os
+
+    docs = (args.work if args.work != Path("/tmp/claimcheck-scale") else Path("/tmp/claimcheck-scale-pdf")) / "docs"
+    shutil.rmtree(docs, ignore_errors=True)
+    docs.mkdir(parents=True)
+    paths = real_pdfs(docs, random.Random(12))  # the same seed as build_real: the same files
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores before", flush=True)
+    _pdf_speed(paths)
+    print(f"load average {os.getloadavg()[0]:.2f} after", flush=True)
 
 
 def real_size(args) -> None:
