@@ -189,6 +189,7 @@ def main() -> None:
     ap.add_argument("--uk-rows", type=int, default=6000)
     ap.add_argument("--pdf-speed", action="store_true",
                     help="only the PDF parse comparison of --real, on its three 150-page PDFs")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of the --pdf-speed comparison")
     args = ap.parse_args()
     if args.pdf_speed:
         pdf_speed_only(args)
@@ -380,51 +381,66 @@ def cli_run(case: Path, base: Path, prefect_home: Path) -> dict:
             "stdout": proc.stdout}
 
 
-def _pdf_speed(paths: list[Path]) -> None:
-    """pages/s: the parse stage's PDF parser (in a child process, as the
-    stage runs it), a bare pdfplumber extract_text loop, a bare pypdfium2 loop."""
+def _pdf_speed(paths: list[Path], rounds: int = 1) -> None:
+    """pages/s: the parse stage's PDF parser (in a worker process, as the
+    stage runs it), a bare pdfplumber extract_text loop, a bare pypdfium2 loop.
+
+    Each round times the four one after the other and starts with no parse
+    worker running, so the stage's figure includes starting one; with several
+    rounds the median of the rounds' ratios is printed too."""
+    import statistics
+
     import pdfplumber
     import pypdfium2
 
-    from extractors.parse import parse_isolated
+    from extractors.parse import parse_document, parse_isolated
+    from extractors.parse.isolate import shutdown
     from extractors.settings import Settings
 
-    pages = 0
-    t0 = time.perf_counter()
-    detail = []
-    for p in paths:
-        doc = parse_isolated(p.stem, "0" * 64, p.read_bytes(), "pdf", Settings(parse_timeout=1800))
-        pages += doc.pages or 0
-        detail.append(doc.parser_detail)
-    stage = time.perf_counter() - t0
-    from extractors.parse import parse_document
-
-    t0 = time.perf_counter()
-    for p in paths:
-        parse_document(p.stem, "0" * 64, p.read_bytes(), "pdf")
-    inproc = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    for p in paths:
-        with pdfplumber.open(p) as pdf:
-            for page in pdf.pages:
-                page.extract_text()
-                page.flush_cache()
-    plumber = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    for p in paths:
-        doc = pypdfium2.PdfDocument(p)
-        for page in doc:
-            tp = page.get_textpage()
-            tp.get_text_range()
-            tp.close()
-            page.close()
-        doc.close()
-    pdfium = time.perf_counter() - t0
-    print(f"PDF parse, {len(paths)} PDFs, {pages} pages: stage parser {pages / stage:.1f} pages/s "
-          f"({stage:.1f} s in child processes, as the stage runs it; {pages / inproc:.1f} pages/s in this "
-          f"process; {detail[0]}), bare pdfplumber extract_text {pages / plumber:.1f} pages/s "
-          f"({plumber:.1f} s), bare pypdfium2 get_text_range {pages / pdfium:.1f} pages/s ({pdfium:.1f} s); "
-          f"stage vs bare pdfplumber x{plumber / stage:.2f} (in-process x{plumber / inproc:.2f})", flush=True)
+    ratios, inproc_ratios = [], []
+    for r in range(rounds):
+        shutdown()
+        pages = 0
+        t0 = time.perf_counter()
+        detail = []
+        for p in paths:
+            doc = parse_isolated(p.stem, "0" * 64, p.read_bytes(), "pdf", Settings(parse_timeout=1800))
+            pages += doc.pages or 0
+            detail.append(doc.parser_detail)
+        stage = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        for p in paths:
+            parse_document(p.stem, "0" * 64, p.read_bytes(), "pdf")
+        inproc = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        for p in paths:
+            with pdfplumber.open(p) as pdf:
+                for page in pdf.pages:
+                    page.extract_text()
+                    page.flush_cache()
+        plumber = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        for p in paths:
+            doc = pypdfium2.PdfDocument(p)
+            for page in doc:
+                tp = page.get_textpage()
+                tp.get_text_range()
+                tp.close()
+                page.close()
+            doc.close()
+        pdfium = time.perf_counter() - t0
+        ratios.append(plumber / stage)
+        inproc_ratios.append(plumber / inproc)
+        label = f"round {r + 1}: " if rounds > 1 else ""
+        print(f"{label}PDF parse, {len(paths)} PDFs, {pages} pages: stage parser {pages / stage:.1f} pages/s "
+              f"({stage:.1f} s in a worker process, as the stage runs it; {pages / inproc:.1f} pages/s in this "
+              f"process; {detail[0]}), bare pdfplumber extract_text {pages / plumber:.1f} pages/s "
+              f"({plumber:.1f} s), bare pypdfium2 get_text_range {pages / pdfium:.1f} pages/s ({pdfium:.1f} s); "
+              f"stage vs bare pdfplumber x{plumber / stage:.2f} (in-process x{plumber / inproc:.2f})", flush=True)
+    shutdown()
+    if rounds > 1:
+        print(f"median of {rounds} rounds: stage vs bare pdfplumber x{statistics.median(ratios):.2f} "
+              f"(in-process x{statistics.median(inproc_ratios):.2f})", flush=True)
 
 
 def pdf_speed_only(args) -> None:
@@ -436,7 +452,7 @@ def pdf_speed_only(args) -> None:
     docs.mkdir(parents=True)
     paths = real_pdfs(docs, random.Random(12))  # the same seed as build_real: the same files
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores before", flush=True)
-    _pdf_speed(paths)
+    _pdf_speed(paths, args.rounds)
     print(f"load average {os.getloadavg()[0]:.2f} after", flush=True)
 
 
