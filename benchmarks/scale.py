@@ -387,7 +387,10 @@ def _pdf_speed(paths: list[Path], rounds: int = 1) -> None:
 
     Each round times the four one after the other and starts with no parse
     worker running, so the stage's figure includes starting one; with several
-    rounds the median of the rounds' ratios is printed too."""
+    rounds the median of the rounds' ratios is printed too.  Beside the wall
+    time, the CPU seconds of each (for the stage: this process and its worker
+    processes) give a ratio that other jobs on the machine hardly move."""
+    import resource
     import statistics
 
     import pdfplumber
@@ -397,10 +400,15 @@ def _pdf_speed(paths: list[Path], rounds: int = 1) -> None:
     from extractors.parse.isolate import shutdown
     from extractors.settings import Settings
 
-    ratios, inproc_ratios = [], []
+    def children_cpu() -> float:
+        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return ru.ru_utime + ru.ru_stime
+
+    ratios, inproc_ratios, cpu_ratios = [], [], []
     for r in range(rounds):
         shutdown()
         pages = 0
+        c0, k0 = time.process_time(), children_cpu()
         t0 = time.perf_counter()
         detail = []
         for p in paths:
@@ -408,10 +416,16 @@ def _pdf_speed(paths: list[Path], rounds: int = 1) -> None:
             pages += doc.pages or 0
             detail.append(doc.parser_detail)
         stage = time.perf_counter() - t0
+        c1 = time.process_time()
+        shutdown()  # a worker's CPU time is counted once it has exited
+        stage_cpu = c1 - c0 + children_cpu() - k0
+        c0 = time.process_time()
         t0 = time.perf_counter()
         for p in paths:
             parse_document(p.stem, "0" * 64, p.read_bytes(), "pdf")
         inproc = time.perf_counter() - t0
+        inproc_cpu = time.process_time() - c0
+        c0 = time.process_time()
         t0 = time.perf_counter()
         for p in paths:
             with pdfplumber.open(p) as pdf:
@@ -419,6 +433,7 @@ def _pdf_speed(paths: list[Path], rounds: int = 1) -> None:
                     page.extract_text()
                     page.flush_cache()
         plumber = time.perf_counter() - t0
+        plumber_cpu = time.process_time() - c0
         t0 = time.perf_counter()
         for p in paths:
             doc = pypdfium2.PdfDocument(p)
@@ -431,16 +446,19 @@ def _pdf_speed(paths: list[Path], rounds: int = 1) -> None:
         pdfium = time.perf_counter() - t0
         ratios.append(plumber / stage)
         inproc_ratios.append(plumber / inproc)
+        cpu_ratios.append(plumber_cpu / stage_cpu)
         label = f"round {r + 1}: " if rounds > 1 else ""
         print(f"{label}PDF parse, {len(paths)} PDFs, {pages} pages: stage parser {pages / stage:.1f} pages/s "
               f"({stage:.1f} s in a worker process, as the stage runs it; {pages / inproc:.1f} pages/s in this "
               f"process; {detail[0]}), bare pdfplumber extract_text {pages / plumber:.1f} pages/s "
               f"({plumber:.1f} s), bare pypdfium2 get_text_range {pages / pdfium:.1f} pages/s ({pdfium:.1f} s); "
-              f"stage vs bare pdfplumber x{plumber / stage:.2f} (in-process x{plumber / inproc:.2f})", flush=True)
-    shutdown()
+              f"stage vs bare pdfplumber x{plumber / stage:.2f} (in-process x{plumber / inproc:.2f}); "
+              f"CPU s: stage {stage_cpu:.1f}, in-process {inproc_cpu:.1f}, bare pdfplumber {plumber_cpu:.1f}, "
+              f"stage vs bare pdfplumber x{plumber_cpu / stage_cpu:.2f}", flush=True)
     if rounds > 1:
         print(f"median of {rounds} rounds: stage vs bare pdfplumber x{statistics.median(ratios):.2f} "
-              f"(in-process x{statistics.median(inproc_ratios):.2f})", flush=True)
+              f"(in-process x{statistics.median(inproc_ratios):.2f}); by CPU time "
+              f"x{statistics.median(cpu_ratios):.2f}", flush=True)
 
 
 def pdf_speed_only(args) -> None:
