@@ -32,7 +32,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from typing import Any
 
 from extractors.errors import ParseError
@@ -80,23 +79,27 @@ class _Worker:
         self.jobs += 1
         answer: list = []
 
-        def read() -> None:
-            head = _read_exact(self.proc.stdout, HEADER.size)
-            body = _read_exact(self.proc.stdout, HEADER.unpack(head)[0]) if head else None
-            answer.append(body)
+        def exchange() -> None:
+            # in a thread, so that the time limit also covers a worker that
+            # never reads its job or never answers
+            try:
+                self.proc.stdin.write(HEADER.pack(len(job)) + job)
+                self.proc.stdin.flush()
+            except (OSError, ValueError):
+                pass  # the worker is gone; reading finds the end of its stdout
+            try:
+                head = _read_exact(self.proc.stdout, HEADER.size)
+                answer.append(_read_exact(self.proc.stdout, HEADER.unpack(head)[0]) if head else None)
+            except (OSError, ValueError):
+                answer.append(None)
 
-        reader = threading.Thread(target=read, name="parse-worker-reader", daemon=True)
-        reader.start()
-        deadline = time.monotonic() + timeout
-        try:
-            self.proc.stdin.write(HEADER.pack(len(job)) + job)
-            self.proc.stdin.flush()
-        except (BrokenPipeError, OSError):
-            pass  # the worker died before reading; the reader sees the end of its stdout
-        reader.join(max(0.0, deadline - time.monotonic()))
-        if reader.is_alive():
+        talk = threading.Thread(target=exchange, name="parse-worker-exchange", daemon=True)
+        talk.start()
+        talk.join(timeout)
+        if talk.is_alive():
+            self.proc.kill()  # the thread's read or write then ends at once
+            talk.join()
             self.kill()
-            reader.join()
             raise _TimedOut
         body = answer[0] if answer else None
         try:
