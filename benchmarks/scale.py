@@ -22,6 +22,9 @@ the full OFAC SDN snapshot (copied at start from ``--ofac PATH`` or the
 generated UK list (UK Sanctions List layout) of ``--uk-rows`` entries, three
 generated PDFs of 150 pages and 30 web pages, every run through the real CLI
 in a fresh process without a terminal, as cron would start it.
+``--pdf-speed`` writes only its three PDFs and prints pages/s of the PDF
+parser as the parse stage runs it (isolated in a worker process), in this
+process, and of bare pdfplumber and pypdfium2 loops, back to back.
 
 Figures are printed, never asserted.  The machine has two cores shared with
 other work, so expect noise of 10-20 %.
@@ -184,7 +187,13 @@ def main() -> None:
     ap.add_argument("--ofac", type=Path, default=None,
                     help="OFAC SDN CSV to copy in (default: $CLAIMCHECK_BENCH_OFAC)")
     ap.add_argument("--uk-rows", type=int, default=6000)
+    ap.add_argument("--pdf-speed", action="store_true",
+                    help="only the PDF parse comparison of --real, on its three 150-page PDFs")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of the --pdf-speed comparison")
     args = ap.parse_args()
+    if args.pdf_speed:
+        pdf_speed_only(args)
+        return
     if args.real:
         real_size(args)
         return
@@ -284,6 +293,14 @@ def _long_pdf(path: Path, pages: int, rng: random.Random, title: str) -> None:
     pdf.output(str(path))
 
 
+def real_pdfs(docs: Path, rng: random.Random) -> list[Path]:
+    """The real-size case's three 150-page reports, written into *docs*."""
+    paths = [docs / f"annual-{i}.pdf" for i in range(3)]
+    for i, path in enumerate(paths):
+        _long_pdf(path, 150, rng, f"Annual report {2022 + i} on the northern municipalities")
+    return paths
+
+
 def build_real(work: Path, ofac: Path | None, uk_rows: int) -> dict:
     from tests.list_rows import fcdo_csv
 
@@ -291,8 +308,7 @@ def build_real(work: Path, ofac: Path | None, uk_rows: int) -> dict:
     shutil.rmtree(work, ignore_errors=True)
     docs.mkdir(parents=True)
     rng = random.Random(12)
-    for i in range(3):
-        _long_pdf(docs / f"annual-{i}.pdf", 150, rng, f"Annual report {2022 + i} on the northern municipalities")
+    real_pdfs(docs, rng)
     for i in range(30):
         paras = "\n".join(f"<p>{_paragraph(rng, 4)}</p>" for _ in range(12))
         (docs / f"statement-{i:04d}.html").write_text(
@@ -366,51 +382,97 @@ def cli_run(case: Path, base: Path, prefect_home: Path) -> dict:
             "stdout": proc.stdout}
 
 
-def _pdf_speed(paths: list[Path]) -> None:
-    """pages/s: the parse stage's PDF parser (in a child process, as the
-    stage runs it), a bare pdfplumber extract_text loop, a bare pypdfium2 loop."""
+def _pdf_speed(paths: list[Path], rounds: int = 1) -> None:
+    """pages/s: the parse stage's PDF parser (in a worker process, as the
+    stage runs it), a bare pdfplumber extract_text loop, a bare pypdfium2 loop.
+
+    Each round times the four one after the other and starts with no parse
+    worker running, so the stage's figure includes starting one; with several
+    rounds the median of the rounds' ratios is printed too.  Beside the wall
+    time, the CPU seconds of each (for the stage: this process and its worker
+    processes) give a ratio that other jobs on the machine hardly move."""
+    import resource
+    import statistics
+
     import pdfplumber
     import pypdfium2
 
-    from extractors.parse import parse_isolated
+    from extractors.parse import parse_document, parse_isolated
+    from extractors.parse.isolate import shutdown
     from extractors.settings import Settings
 
-    pages = 0
-    t0 = time.perf_counter()
-    detail = []
-    for p in paths:
-        doc = parse_isolated(p.stem, "0" * 64, p.read_bytes(), "pdf", Settings(parse_timeout=1800))
-        pages += doc.pages or 0
-        detail.append(doc.parser_detail)
-    stage = time.perf_counter() - t0
-    from extractors.parse import parse_document
+    def children_cpu() -> float:
+        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return ru.ru_utime + ru.ru_stime
 
-    t0 = time.perf_counter()
-    for p in paths:
-        parse_document(p.stem, "0" * 64, p.read_bytes(), "pdf")
-    inproc = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    for p in paths:
-        with pdfplumber.open(p) as pdf:
-            for page in pdf.pages:
-                page.extract_text()
-                page.flush_cache()
-    plumber = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    for p in paths:
-        doc = pypdfium2.PdfDocument(p)
-        for page in doc:
-            tp = page.get_textpage()
-            tp.get_text_range()
-            tp.close()
-            page.close()
-        doc.close()
-    pdfium = time.perf_counter() - t0
-    print(f"PDF parse, {len(paths)} PDFs, {pages} pages: stage parser {pages / stage:.1f} pages/s "
-          f"({stage:.1f} s in child processes, as the stage runs it; {pages / inproc:.1f} pages/s in this "
-          f"process; {detail[0]}), bare pdfplumber extract_text {pages / plumber:.1f} pages/s "
-          f"({plumber:.1f} s), bare pypdfium2 get_text_range {pages / pdfium:.1f} pages/s ({pdfium:.1f} s); "
-          f"stage vs bare pdfplumber x{plumber / stage:.2f} (in-process x{plumber / inproc:.2f})", flush=True)
+    ratios, inproc_ratios, cpu_ratios = [], [], []
+    for r in range(rounds):
+        shutdown()
+        pages = 0
+        c0, k0 = time.process_time(), children_cpu()
+        t0 = time.perf_counter()
+        detail = []
+        for p in paths:
+            doc = parse_isolated(p.stem, "0" * 64, p.read_bytes(), "pdf", Settings(parse_timeout=1800))
+            pages += doc.pages or 0
+            detail.append(doc.parser_detail)
+        stage = time.perf_counter() - t0
+        c1 = time.process_time()
+        shutdown()  # a worker's CPU time is counted once it has exited
+        stage_cpu = c1 - c0 + children_cpu() - k0
+        c0 = time.process_time()
+        t0 = time.perf_counter()
+        for p in paths:
+            parse_document(p.stem, "0" * 64, p.read_bytes(), "pdf")
+        inproc = time.perf_counter() - t0
+        inproc_cpu = time.process_time() - c0
+        c0 = time.process_time()
+        t0 = time.perf_counter()
+        for p in paths:
+            with pdfplumber.open(p) as pdf:
+                for page in pdf.pages:
+                    page.extract_text()
+                    page.flush_cache()
+        plumber = time.perf_counter() - t0
+        plumber_cpu = time.process_time() - c0
+        t0 = time.perf_counter()
+        for p in paths:
+            doc = pypdfium2.PdfDocument(p)
+            for page in doc:
+                tp = page.get_textpage()
+                tp.get_text_range()
+                tp.close()
+                page.close()
+            doc.close()
+        pdfium = time.perf_counter() - t0
+        ratios.append(plumber / stage)
+        inproc_ratios.append(plumber / inproc)
+        cpu_ratios.append(plumber_cpu / stage_cpu)
+        label = f"round {r + 1}: " if rounds > 1 else ""
+        print(f"{label}PDF parse, {len(paths)} PDFs, {pages} pages: stage parser {pages / stage:.1f} pages/s "
+              f"({stage:.1f} s in a worker process, as the stage runs it; {pages / inproc:.1f} pages/s in this "
+              f"process; {detail[0]}), bare pdfplumber extract_text {pages / plumber:.1f} pages/s "
+              f"({plumber:.1f} s), bare pypdfium2 get_text_range {pages / pdfium:.1f} pages/s ({pdfium:.1f} s); "
+              f"stage vs bare pdfplumber x{plumber / stage:.2f} (in-process x{plumber / inproc:.2f}); "
+              f"CPU s: stage {stage_cpu:.1f}, in-process {inproc_cpu:.1f}, bare pdfplumber {plumber_cpu:.1f}, "
+              f"stage vs bare pdfplumber x{plumber_cpu / stage_cpu:.2f}", flush=True)
+    if rounds > 1:
+        print(f"median of {rounds} rounds: stage vs bare pdfplumber x{statistics.median(ratios):.2f} "
+              f"(in-process x{statistics.median(inproc_ratios):.2f}); by CPU time "
+              f"x{statistics.median(cpu_ratios):.2f}", flush=True)
+
+
+def pdf_speed_only(args) -> None:
+    """Write the real-size case's three PDFs (nothing else) and compare parsers on them."""
+    import os
+
+    docs = (args.work if args.work != Path("/tmp/claimcheck-scale") else Path("/tmp/claimcheck-scale-pdf")) / "docs"
+    shutil.rmtree(docs, ignore_errors=True)
+    docs.mkdir(parents=True)
+    paths = real_pdfs(docs, random.Random(12))  # the same seed as build_real: the same files
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores before", flush=True)
+    _pdf_speed(paths, args.rounds)
+    print(f"load average {os.getloadavg()[0]:.2f} after", flush=True)
 
 
 def real_size(args) -> None:

@@ -185,6 +185,28 @@ def zero_page_pdf() -> bytes:
     ])
 
 
+def flate_bomb_pdf(inflated_mb: int) -> bytes:
+    """One page whose content stream is a line of text followed by
+    *inflated_mb* MB of spaces, deflated to about 1/1000 of that: small on
+    disk, far larger than a parser's memory limit once read."""
+    import zlib
+
+    z = zlib.compressobj(1)
+    parts = [z.compress(b"BT /F1 12 Tf 72 700 Td (A page that does not fit in memory.) Tj ET\n")]
+    spaces = b" " * (1 << 20)
+    parts += [z.compress(spaces) for _ in range(inflated_mb)]
+    parts.append(z.flush())
+    data = b"".join(parts)
+    return raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ])
+
+
 TABLE_ROWS = [
     ("Municipality", "Patrols", "Incidents", "Month"),
     ("Zubin Potok", "42", "3", "October"),

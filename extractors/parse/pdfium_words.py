@@ -45,6 +45,19 @@ WORD_COUNT_SLACK = 0.15
 WORD_GAP = 3.0
 
 
+def _by_address(fn, restype, *argtypes):
+    """*fn* called through a prototype that takes and returns plain
+    addresses: no pointer objects are built per call, which matters in a loop
+    over every character of a page."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, ctypes.c_void_p).value)
+
+
+_P, _I = ctypes.c_void_p, ctypes.c_int
+_text_object_at = _by_address(R.FPDFText_GetTextObject, _P, _P, _I)
+_loose_box_at = _by_address(R.FPDFText_GetLooseCharBox, _I, _P, _I, _P)
+_origin_at = _by_address(R.FPDFText_GetCharOrigin, _I, _P, _I, _P, _P)
+
+
 class _Buffers:
     def __init__(self) -> None:
         self.rect = R.FS_RECTF()
@@ -108,18 +121,16 @@ def _chars(tp, height: float) -> tuple[list[dict] | None, str]:
     size = scale = 0.0
     fontname = ""
     descent = 0.0
-    get_obj = R.FPDFText_GetTextObject
-    get_box = R.FPDFText_GetLooseCharBox
     rect = b.rect
-    get_origin = R.FPDFText_GetCharOrigin
     ox, oy = ctypes.c_double(), ctypes.c_double()
+    page_at = ctypes.cast(raw, ctypes.c_void_p).value
+    rect_at, ox_at, oy_at = ctypes.addressof(rect), ctypes.addressof(ox), ctypes.addressof(oy)
     upright = True
     gap_open = False
     sideways = 0
     for i in range(n):
         u = codes[i]
-        obj = get_obj(raw, i)
-        addr = ctypes.cast(obj, ctypes.c_void_p).value
+        addr = _text_object_at(page_at, i)
         if not addr:
             # a space or line break pdfium generated: pdfplumber sees no
             # character there and cuts words by distance alone
@@ -138,7 +149,7 @@ def _chars(tp, height: float) -> tuple[list[dict] | None, str]:
             fsize = R.FPDFText_GetFontSize(raw, i)
             scale = m.d
             size = fsize * scale
-            font = R.FPDFTextObj_GetFont(obj)
+            font = R.FPDFTextObj_GetFont(R.FPDFText_GetTextObject(raw, i))
             if font and R.FPDFFont_GetIsEmbedded(font):
                 # pdfium boxes an embedded font's characters by their glyph
                 # outlines, pdfminer by their advance widths: the gaps that
@@ -156,8 +167,8 @@ def _chars(tp, height: float) -> tuple[list[dict] | None, str]:
         if not upright:
             sideways += 1
             continue  # margin notes, watermarks: pdfplumber drops them too
-        get_box(raw, i, rect)
-        get_origin(raw, i, ox, oy)
+        _loose_box_at(page_at, i, rect_at)
+        _origin_at(page_at, i, ox_at, oy_at)
         # pdfminer's box: from the font's descent below the baseline to
         # descent + size, with the descent of the font's metrics
         bottom = height - (oy.value + descent * size)
