@@ -61,3 +61,33 @@ def test_run_records_its_flow_run_on_the_configured_server(tmp_path, monkeypatch
     finally:
         server.stop()
     assert server.proc is None
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")  # exited, not yet reaped
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the parent-death signal is Linux's")
+def test_the_ephemeral_server_ends_when_the_run_is_killed(tmp_path):
+    """A run killed with SIGKILL runs no exit handler; its server still ends."""
+    import signal
+    import time
+
+    code = ("import sys, time\nfrom flows import prefect_env\nprefect_env.configure(sys.argv[1])\n"
+            "s = prefect_env.EphemeralServer()\ns.start()\nprint(s.proc.pid, flush=True)\ntime.sleep(600)\n")
+    run = subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "state")], stdout=subprocess.PIPE, text=True,
+                           env={k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"})
+    server_pid = int(run.stdout.readline())
+    assert not _gone(server_pid)
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    deadline = time.monotonic() + 60
+    while not _gone(server_pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if not _gone(server_pid):
+        os.kill(server_pid, signal.SIGKILL)
+        pytest.fail("the server outlived the killed run")
