@@ -207,6 +207,38 @@ def flate_bomb_pdf(inflated_mb: int) -> bytes:
     ])
 
 
+def crowded_page_pdf(chars: int = 80_000) -> bytes:
+    """One page holding *chars* single letters in 4 pt Helvetica, 5.5 pt
+    apart, 100 to a row (the labels of a dense chart): every letter is its
+    own text object that sets its fill colour, font and text state before
+    placing the letter with ``Tm``.  About 20 content-stream operands and
+    operators per letter, each read in Python by pdfminer, and a gap between
+    letters that pdfium's fast pass cannot call a word break or not, so
+    pdfplumber reads the page: seconds of work per ten thousand letters,
+    from a stream that deflates to a few hundred kilobytes.  Rows repeat
+    from the top after 200, so later letters lie over earlier ones."""
+    import zlib
+
+    letters = b"abcdefghijklmnopqrstuvwxyz"
+    ops = []
+    for i in range(chars):
+        row, col = divmod(i, 100)
+        x, y = 20 + col * 5.5, 820 - (row % 200) * 4.0
+        ops.append(
+            b"%.1f g BT /F1 4 Tf 0 Tc 0 Tw 100 Tz 0 TL 0 Ts 0 Tr 1 0 0 1 %.1f %.1f Tm (%s) Tj ET"
+            % ((i % 10) / 10, x, y, letters[i % 26 : i % 26 + 1])
+        )
+    data = zlib.compress(b"\n".join(ops))
+    return raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ])
+
+
 TABLE_ROWS = [
     ("Municipality", "Patrols", "Incidents", "Month"),
     ("Zubin Potok", "42", "3", "October"),

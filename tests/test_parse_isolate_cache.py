@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import json
+import signal
+import time
 
 import pytest
 
 from extractors.errors import ParseError
 from extractors.ids import sha256_bytes, stable_id
-from extractors.parse import parse_cached, parse_document, parse_isolated, parser_version
+from extractors.parse import isolate, parse_cached, parse_document, parse_isolated, parser_version
 from extractors.parse.cache import cache_path
 from extractors.settings import Settings
 from tests import parse_pdfgen as gen
@@ -35,9 +37,34 @@ def test_isolated_error_is_a_parse_error(tmp_path):
     assert exc.value.hint
 
 
+# a limit that a worker's start-up (about a second) and an ordinary document
+# stay well under, and that crowded_page_pdf (about 15 s) runs far over
+SLOW_LIMIT = 3.0
+
+
 def test_timeout(tmp_path, report_raw):
-    with pytest.raises(ParseError, match=r"parse timed out after 0.2 s"):
-        parse_isolated("src", "sha", report_raw, "pdf", _settings(tmp_path, parse_timeout=0.2))
+    """A document that parses longer than the limit in a worker that has
+    already started and imported its libraries times out; the worker is
+    killed and the next document parses in a fresh one."""
+    s = _settings(tmp_path, parse_timeout=SLOW_LIMIT)
+    key = (s.parse_memory_mb, SLOW_LIMIT)
+    isolate.shutdown()
+    sha = sha256_bytes(report_raw)
+    # the worker starts and imports here, under the same limits
+    assert parse_isolated("warm", sha, report_raw, "pdf", s) == parse_document("warm", sha, report_raw, "pdf")
+    [warm] = isolate._POOL.idle[key]
+    slow = gen.crowded_page_pdf()
+    started = time.monotonic()
+    with pytest.raises(ParseError, match=r"parse timed out after 3 s") as exc:
+        parse_isolated("src", "sha", slow, "pdf", s)
+    assert time.monotonic() - started >= SLOW_LIMIT
+    assert exc.value.hint
+    assert not warm.alive() and warm.returncode() == -signal.SIGKILL
+    assert not isolate._POOL.idle.get(key)
+    assert parse_isolated("after", sha, report_raw, "pdf", s) == parse_document("after", sha, report_raw, "pdf")
+    [fresh] = isolate._POOL.idle[key]
+    assert fresh is not warm and fresh.proc.pid != warm.proc.pid
+    isolate.shutdown()
 
 
 def test_memory_limit(tmp_path, report_raw):
