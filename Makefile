@@ -24,7 +24,7 @@ $(CURDIR)/.tools/bin/uv:
 	.tools/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
 
 sync: $(UV)
-	$(UV) sync --locked
+	$(UV) sync --locked --compile-bytecode
 
 run: sync
 	$(UV) run claimcheck run $(ARGS)
