@@ -13,7 +13,9 @@ benchmarks/data/climate_fever_split.json (frozen before any tuning).  For
   computed once before it was replaced and kept in
   benchmarks/data/climate_fever_previous_engine.json
   (benchmarks/freeze_previous_engine.py);
-* the engine (extractors/match/engine.py with the trained model),
+* the engine with the first learned model (verdict-1.json, which reads no
+  pair classifier), on the same features;
+* the engine (extractors/match/engine.py with the newest model),
 
 prints macro-F1 over supported / contradicted / not_found, per-class F1,
 accuracy, and the share of REFUTES pairs called supported (partly_supported
@@ -93,12 +95,20 @@ def main() -> None:
         ("always not_found", ["not_found"] * len(pairs)),
         ("word overlap >= 1/4", overlap(pairs)),
         ("previous engine", [prev.get(p["id"], "not_found") for p in pairs]),
-        (f"engine ({model.version})", [j.verdict for j in judged]),
     ]
-    print(f"\n{'system':<34} {'macro-F1':>8} {'F1 sup':>7} {'F1 con':>7} {'F1 nf':>7} {'acc':>6} {'sup|REFUTES':>11}")
+    from extractors.match.engine import decide
+    from extractors.match.verdict_model import MODELS
+
+    first = MODELS / "verdict-1.json"
+    if first.is_file() and load_model(str(first)).version != model.version:
+        # the first learned model (no pair classifier), on the same features
+        m1 = load_model(str(first))
+        rows.append((f"engine ({m1.version.split('+')[0]}, no pair classifier)", [decide(j.features, m1).verdict for j in judged]))
+    rows.append((f"engine ({model.version.split('+')[0]})", [j.verdict for j in judged]))
+    print(f"\n{'system':<48} {'macro-F1':>8} {'F1 sup':>7} {'F1 con':>7} {'F1 nf':>7} {'acc':>6} {'sup|REFUTES':>11}")
     for name, pred in rows:
         s = scores(gold, pred)
-        print(f"{name:<34} {s['macro']:>8.3f} {s['per']['supported']:>7.3f} {s['per']['contradicted']:>7.3f} "
+        print(f"{name:<48} {s['macro']:>8.3f} {s['per']['supported']:>7.3f} {s['per']['contradicted']:>7.3f} "
               f"{s['per']['not_found']:>7.3f} {s['acc']:>6.3f} {s['sup_on_ref']:>11.1%}")
     conf = [max(j.probabilities.values()) for j in judged]
     correct = [norm(j.verdict) == g for j, g in zip(judged, gold)]

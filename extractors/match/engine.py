@@ -297,6 +297,20 @@ def _dates_check(cf: Frame, claim: Parsed, ef_dates: list[Any], ev_sentence: str
     return "match", reasons
 
 
+def _whole_words(text: str, start: int, end: int, words: int) -> str:
+    """The aligned window widened to whole words, and leftwards to as many
+    words as the quote has, so a reader sees a phrase, not a cut word."""
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    while start > 0 and len(text[start:end].split()) < words:
+        start -= 1
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+    return text[start:end].strip()
+
+
 def _quotes_check(claim: Parsed, ev_text: str) -> tuple[str, list[str]]:
     from extractors.claims.quantities import norm_typography
 
@@ -309,7 +323,7 @@ def _quotes_check(claim: Parsed, ev_text: str) -> tuple[str, list[str]]:
                 continue
             al = fuzz.partial_ratio_alignment(qn, src)
             score = al.score if al is not None else 0.0
-            window = src[al.dest_start:al.dest_end].strip() if al is not None else ""
+            window = _whole_words(src, al.dest_start, al.dest_end, len(qn.split())) if al is not None else ""
             if score >= 92:
                 statuses.append("found")
                 reasons.append(f"quoted words '{q}' found")
@@ -338,20 +352,36 @@ FEATURES = [
     "roles_match", "roles_swapped", "place_differs", "universal_partial", "all_aligned",
     "evidence_weaker", "claim_demand", "evidence_hedged",
     "evidence_len", "claim_len", "unmatched_evidence",
+    "pair_sup", "pair_ref", "pair_nei",
 ]
+
+
+def _clip(text: str, n: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "\u2026"
 
 
 def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc: float = 0.0,
              doc_date: str | None = None, vecs: tuple[Any, Any] | None = None, context: str = "",
-             same_entity: Any = None) -> Features:
+             same_entity: Any = None, pair: tuple[float, float, float, str] | None = None) -> Features:
     """Alignment and exact-check features of *claim* against evidence *ev*;
     *sims* are the embedding similarities of the claim with each evidence
     frame's sentence (same order as ``ev.frames`` sentences).  *context* is
     the document's title and publisher: a word found only there counts half.
     *same_entity(name, text)* may find a claim's name in the evidence under
-    another form (the gazetteer's aliases), returning the form found or None."""
+    another form (the gazetteer's aliases), returning the form found or None.
+    *pair* is the pair classifier's reading of the claim with the evidence
+    sentence that speaks to it most: (supports, refutes, neither, sentence)."""
     v: dict[str, float] = dict.fromkeys(FEATURES, 0.0)
     notes: dict[str, str] = {}
+    if pair is not None:
+        v["pair_sup"], v["pair_ref"], v["pair_nei"] = pair[0], pair[1], pair[2]
+        read = f"read with the claim, the sentence \"{_clip(pair[3])}\""
+        # a note for the reading the classifier favours, so a reason never
+        # names a reading it gave a low probability
+        key, what = max((("pair_sup", "reads as support"), ("pair_ref", "reads as stating the opposite"),
+                         ("pair_nei", "reads as neither support nor opposite")), key=lambda kv: v[kv[0]])
+        notes[key] = f"{read} {what} (pair classifier {v[key]:.2f})"
     ev_words = set(re.findall(r"[a-z0-9]+", fold_str(ev.text.lower())))
     ctx_words = set(re.findall(r"[a-z0-9]+", fold_str(context.lower()))) - ev_words
     ents = claim.ents
@@ -660,6 +690,7 @@ def decide(f: Features, model: Any) -> Judgement:
             reasons.append(f.notes[k])
     if "cover_all" in f.notes and f.notes["cover_all"] not in reasons:
         reasons.append(f.notes["cover_all"])
+
     p_sup, p_con, p_nf = probs["supported"], probs["contradicted"], probs["not_found"]
     pr = f"model: supported {p_sup:.2f}, contradicted {p_con:.2f}, not_found {p_nf:.2f}"
     if f.exact_mismatch and (f.values["cover_all"] >= _ALIGNED or f.values["sim_best"] >= 0.75):
@@ -692,5 +723,9 @@ def decide(f: Features, model: Any) -> Judgement:
             return Judgement("partly_supported", round(p_sup, 3), reasons + [p for p in f.partial if p not in reasons] + [pr], probs, f)
         return Judgement("supported", round(p_sup, 3), reasons + [pr], probs, f)
     if verdict == "contradicted":
+        from extractors.match.verdict_model import reads_as_opposite
+
+        if reads_as_opposite(f.values, getattr(model, "thresholds", {})) and "pair_ref" in f.notes and f.notes["pair_ref"] not in reasons:
+            reasons.insert(0, f.notes["pair_ref"])
         return Judgement("contradicted", round(p_con, 3), reasons + [pr], probs, f)
     return Judgement("not_found", round(1.0 - p_nf, 3), reasons + [pr], probs, f)

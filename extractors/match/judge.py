@@ -48,13 +48,20 @@ def similarities(embedder: Any, claims: list[Parsed], evs: list[Parsed]) -> list
     return out
 
 
-def pair_features(pairs: list[dict[str, Any]], nlp: Any, embedder: Any, same_entity: Any = None) -> list[tuple[Parsed, Parsed, Features]]:
+def pair_features(pairs: list[dict[str, Any]], nlp: Any, embedder: Any, same_entity: Any = None,
+                  classifier: Any = None) -> list[tuple[Parsed, Parsed, Features]]:
+    """Features of each pair; *classifier* (default: the bundled pair
+    classifier) reads each claim with its evidence."""
+    from extractors.match.pairs import best_reading, load_pair_classifier
+
+    classifier = classifier or load_pair_classifier()
     claims = parse_many(nlp, [str(p["claim"]) for p in pairs])
     evs = parse_many(nlp, [evidence_text(str(p["evidence"]), str(p.get("kind") or "body")) for p in pairs])
     sims = similarities(embedder, claims, evs)
     out = []
     for c, e, (s, sd, vv), p in zip(claims, evs, sims, pairs):
-        out.append((c, e, features(c, e, s, sd, p.get("date"), vv, str(p.get("title") or ""), same_entity)))
+        reading = best_reading(classifier, c.text, _sentences(e), s)
+        out.append((c, e, features(c, e, s, sd, p.get("date"), vv, str(p.get("title") or ""), same_entity, reading)))
     return out
 
 

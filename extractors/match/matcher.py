@@ -51,8 +51,11 @@ class _Engine:
         from extractors.match.verdict_model import load_model
 
         self.nlp = nlp
+        from extractors.match.pairs import load_pair_classifier
+
         self.embedder = load_embedder()
         self.model = load_model()
+        self.pairs = load_pair_classifier()
         self.parsed: dict[str, Any] = {}
         self.vecs: dict[str, Any] = {}
 
@@ -87,8 +90,12 @@ class _Engine:
         best = rest[1 + int(np.argmax(sims))] if sims else rest[0]
         from extractors.match.compare import actor_found
 
+        from extractors.match.pairs import best_reading
+
         same = (lambda name, text: actor_found(name, text, gazetteer)) if gazetteer is not None else None
-        return decide(features(c, e, sims, float(np.dot(cv, rest[0])), doc_date, (cv, best), context, same), self.model)
+        reading = best_reading(self.pairs, c.text, sents, sims)
+        return decide(features(c, e, sims, float(np.dot(cv, rest[0])), doc_date, (cv, best), context, same, reading),
+                      self.model)
 
 
 _ENGINES: dict[int, Any] = {}

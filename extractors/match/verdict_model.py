@@ -54,6 +54,15 @@ CONTRADICTION_SIGNALS = ("num_mismatch", "date_mismatch", "neg_mismatch", "pred_
 SUPPORT_BLOCKERS = ("neg_mismatch", "pred_antonym", "roles_swapped", "place_differs", "universal_partial")
 
 
+def reads_as_opposite(values: dict[str, float], thresholds: dict[str, float]) -> bool:
+    """The pair classifier reads the sentence as stating the opposite of the
+    claim with at least the model's ``pair_opposite`` probability (absent:
+    never).  It counts as a stated incompatibility: the sentence it read is in
+    the reasons for a person to check."""
+    bar = thresholds.get("pair_opposite")
+    return bar is not None and values.get("pair_ref", 0.0) >= bar and values.get("pair_ref", 0.0) > values.get("pair_sup", 0.0)
+
+
 def choose(p_sup: float, p_con: float, values: dict[str, float], thresholds: dict[str, float]) -> str:
     """The verdict from the model's probabilities, under two rules of meaning:
     a contradiction needs a stated incompatibility, and a sentence that
@@ -61,7 +70,8 @@ def choose(p_sup: float, p_con: float, values: dict[str, float], thresholds: dic
     every name found, nothing disagreeing) supports it."""
     blocked = any(values.get(k) for k in SUPPORT_BLOCKERS)
     sup_ok = (p_sup >= thresholds.get("supported", 0.5) or bool(values.get("all_aligned"))) and not blocked
-    con_ok = p_con >= thresholds.get("contradicted", 0.5) and any(values.get(k) for k in CONTRADICTION_SIGNALS)
+    con_ok = p_con >= thresholds.get("contradicted", 0.5) and (
+        any(values.get(k) for k in CONTRADICTION_SIGNALS) or reads_as_opposite(values, thresholds))
     if sup_ok and (not con_ok or p_sup >= p_con):
         return "supported"
     if con_ok:
@@ -84,8 +94,14 @@ def load_model(path: str | None = None) -> VerdictModel:
 
 
 def model_version() -> str:
-    """The model's declared version plus its file hash (part of the match cache key)."""
+    """The model's declared version plus its file hash, and the pair
+    classifier's version when the model reads it (part of the match cache key)."""
     try:
-        return load_model().version
+        model = load_model()
     except (IndexError, OSError, ValueError, KeyError):
         return "none"
+    if any(f.startswith("pair_") for f in model.features):
+        from extractors.match.pairs import pair_model_version
+
+        return f"{model.version}+{pair_model_version()}"
+    return model.version
