@@ -96,6 +96,19 @@ def test_roles_swapped_contradict(nlp):
     assert converse.verdict != "contradicted", converse.reasons
 
 
+def test_a_party_named_inside_the_object_keeps_its_role(nlp):
+    """"took delivery of the turbines from Vestra": the parser hangs "from
+    Vestra" on a noun of the object; it is still the verb's source."""
+    f = main_frame(nlp("Halvik Energy took delivery of the turbines from Vestra."))
+    assert [(a.text, a.role) for a in f.actors if a.role in ("agent", "source")] == [("Halvik Energy", "agent"), ("Vestra", "source")]
+    j = judge(nlp, "Halvik Energy took delivery of the turbines from Vestra.", "Vestra took delivery of the turbines from Halvik Energy.")
+    assert j.verdict == "contradicted", j.reasons
+    assert any("roles swapped" in r for r in j.reasons)
+    # a year or a plain noun in that place names no party
+    g = main_frame(nlp("Halvik Energy took delivery of the data from 2010."))
+    assert not [a for a in g.actors if a.role == "source"]
+
+
 def test_vote_tally_mismatch_contradicts(nlp):
     j = judge(nlp, "The appeals court ruled 5-4 against the city.", "The appeals court ruled 6-3 against the city.")
     assert j.verdict == "contradicted", j.reasons

@@ -43,7 +43,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extractors.textnorm import fold_str
 
-FRAMES_VERSION = "frames.v1"
+FRAMES_VERSION = "frames.v2"
 
 _ROOT = Path(__file__).resolve().parents[2]
 _LIGHT = {"be", "have", "do", "make", "take", "get", "give", "become", "remain", "keep", "seem", "appear"}
@@ -248,20 +248,45 @@ def _roles(v: Token) -> list[Actor]:
                     actors += _actor(g, "agent")
         elif c.dep_ == "prep" and c.lower_ in _ROLE_PREPS:
             for g in c.children:
-                if g.dep_ == "pobj":
+                # "from 2010", "to June": a time, not a party
+                if g.dep_ == "pobj" and not _is_time(g):
                     actors += _actor(g, _ROLE_PREPS[c.lower_])
         elif c.dep_ == "prep" and c.lower_ in ("in", "at"):
             for g in c.children:
                 if g.dep_ == "pobj" and g.ent_type_ in ("GPE", "LOC", "FAC"):
                     actors += _actor(g, "place")
-    # a preposition on the object: "bought 12 jets from Serbia"
+    # a preposition on the object: "bought 12 jets from Serbia", also on a
+    # noun the object governs through "of" ("took delivery of the jets from
+    # France"), where the parser hangs it on the nearest noun; there only a
+    # name is taken
     for o in [c for c in v.children if c.dep_ == "dobj"]:
-        for p in o.children:
-            if p.dep_ == "prep" and p.lower_ in ("from", "to"):
+        for depth, n in _of_chain(o):
+            for p in n.children:
+                if p.dep_ == "prep" and p.lower_ in ("from", "to"):
+                    for g in p.children:
+                        if g.dep_ == "pobj" and not _is_time(g) \
+                                and (depth == 0 or g.pos_ == "PROPN" or g.ent_type_ in _PARTY_LABELS):
+                            actors += _actor(g, _ROLE_PREPS[p.lower_])
+    return actors
+
+
+_PARTY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"}
+
+
+def _is_time(tok: Token) -> bool:
+    return tok.like_num or tok.ent_type_ in ("DATE", "TIME")
+
+
+def _of_chain(noun: Token, depth: int = 0) -> list[tuple[int, Token]]:
+    """The noun and the nouns it governs through "of" (at most three deep)."""
+    out = [(depth, noun)]
+    if depth < 3:
+        for p in noun.children:
+            if p.dep_ == "prep" and p.lower_ == "of":
                 for g in p.children:
                     if g.dep_ == "pobj":
-                        actors += _actor(g, _ROLE_PREPS[p.lower_])
-    return actors
+                        out += _of_chain(g, depth + 1)
+    return out
 
 
 def _polarity(v: Token, chain: list[Token], sent: Span, cues: Cues) -> tuple[str, str]:
