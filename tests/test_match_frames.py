@@ -67,6 +67,25 @@ def test_units_convert_and_rates_agree():
     assert compare_measures(find_measures("5 TWh of power"), find_measures("5,000 GWh of power")).status == "match"
 
 
+def test_durations_convert_and_are_never_counts_of_something_else():
+    status = lambda a, b: compare_measures(find_measures(a), find_measures(b)).status  # noqa: E731
+    assert status("a 14-day quarantine", "two weeks in quarantine") == "match"
+    assert status("isolate for ten days", "isolate for 14 days") == "mismatch"
+    # calendar months vary in length: agreement within the written unit's slack
+    assert status("a ban for six months", "a ban for 180 days") == "close"
+    # three months is not three cases
+    assert status("a report within three months", "in all three cases the vote was tied") == "absent"
+
+
+def test_a_time_of_day_is_not_a_quantity():
+    assert find_measures("Arrivals after 4am on Saturday must isolate.") == []
+    assert [(m.value, m.counted) for m in find_measures("The session opened at 16:30 with 12 members.")] == [(12.0, "member")]
+
+
+def test_the_counted_noun_stops_at_punctuation():
+    assert [(m.value, m.counted) for m in find_measures("It bought 12 jets, radar and spares.")] == [(12.0, "jet")]
+
+
 def test_table_cells_carry_their_headers():
     rows = table_sentences("Region | Jobless rate (%) | Residents\nNorth | 4.2 | 1,200,000\nSouth | 6.8 | 950,000")
     assert "North \u2014 Jobless rate (%): 4.2 %" in rows
@@ -121,6 +140,18 @@ def test_event_dates_compare_the_same_event(nlp):
     assert ok.verdict != "contradicted", ok.reasons
     bad = judge(nlp, "The treasurer was charged in May 2022.", ev)
     assert bad.verdict == "contradicted", bad.reasons
+
+
+def test_a_coarser_date_confirms_only_part_of_the_claims_date(nlp):
+    claim = "The agency declared an emergency on March 11, 2020."
+    coarse = judge(nlp, claim, "The agency declared an emergency in 2020.")
+    assert coarse.verdict in ("partly_supported", "not_found"), coarse.reasons
+    assert any("only partly confirmed" in r and "'2020'" in r for r in coarse.reasons), coarse.reasons
+    exact = judge(nlp, claim, "On 11 March 2020 the agency declared an emergency.")
+    assert any("matches '11 March 2020'" in r for r in exact.reasons), exact.reasons
+    # a year in the claim is fully confirmed by a day in the evidence
+    year = judge(nlp, "The agency declared an emergency in 2020.", "On 11 March 2020 the agency declared an emergency.")
+    assert any("date 2020 matches" in r for r in year.reasons), year.reasons
 
 
 def test_negation_scope(nlp):

@@ -227,6 +227,9 @@ _RELATIVE_DAY = re.compile(r"\b(on|last|this)\s+(monday|tuesday|wednesday|thursd
 _SAME_EVENT = ("same", "derivation", "synonym", "hypernym", "hyponym")
 
 
+_PRECISION = {"year": 1, "month": 2, "day": 3}
+
+
 def _dates_check(cf: Frame, claim: Parsed, ef_dates: list[Any], ev_sentence: str, doc_date: str | None,
                  self_act: bool = False) -> tuple[str, list[str]]:
     """Claim dates against evidence dates of the same event (the verb or event
@@ -263,6 +266,10 @@ def _dates_check(cf: Frame, claim: Parsed, ef_dates: list[Any], ev_sentence: str
             statuses.append("mismatch")
             reasons.append(f"date {d.iso} of '{cf.predicate or d.event}' differs from '{own[0].surface}' ({own[0].event}); "
                            f"'{agree[0].surface}' dates another event ({agree[0].event})")
+        elif agree and all(_PRECISION.get(e.precision, 0) < _PRECISION.get(dv.precision, 0) for e in agree):
+            # "11 March 2020" against "2020": the day is not confirmed
+            statuses.append("partial")
+            reasons.append(f"date {d.iso} only partly confirmed: the evidence gives '{agree[0].surface}'")
         elif agree:
             statuses.append("match")
             reasons.append(f"date {d.iso} matches '{agree[0].surface}'")
@@ -294,6 +301,8 @@ def _dates_check(cf: Frame, claim: Parsed, ef_dates: list[Any], ev_sentence: str
     for st in ("mismatch", "absent", "other_event"):
         if st in statuses:
             return (st if st != "absent" or "match" not in statuses else "partial"), reasons
+    if "partial" in statuses:
+        return "partial", reasons
     return "match", reasons
 
 
@@ -622,7 +631,7 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
         if st == "mismatch" and aligned:
             exact_mismatch.append("; ".join(r for r in rs if "differs" in r))
         if st in ("absent", "partial", "other_event"):
-            partial.append("date not confirmed")
+            partial.append(next((r for r in rs if "only partly confirmed" in r), "date not confirmed"))
             notes.setdefault("date_absent", "; ".join(rs))
     qs, qr = _quotes_check(claim, ev.text)
     if qs == "found":

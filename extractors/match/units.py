@@ -66,7 +66,10 @@ def _tables(directory: str | None = None) -> dict[str, Any]:
     approx = sorted((m.lower() for m in u.get("approx", {}).get("markers", [])), key=len, reverse=True)
     rates = {k.lower(): v for k, v in u.get("rates", {}).items()}
     ratios = {k.lower(): float(v) for k, v in u.get("ratios", {}).items()}
-    return {"units": units, "money": money, "mult": mult, "words": words, "approx": approx, "rates": rates, "ratios": ratios}
+    tolerance = {k: float(v) for k, v in u.get("tolerance", {}).items()}
+    clock = sorted((m.lower() for m in u.get("clock", {}).get("markers", [])), key=len, reverse=True)
+    return {"units": units, "money": money, "mult": mult, "words": words, "approx": approx, "rates": rates, "ratios": ratios,
+            "tolerance": tolerance, "clock": clock}
 
 
 def _alt(keys: Any) -> str:
@@ -79,7 +82,7 @@ def _regex(directory: str | None = None) -> re.Pattern[str]:
     sym = [k for k in t["money"] if not k.isalpha()]
     return re.compile(
         rf"(?P<pre>(?:{_alt(sym)})|\b[A-Z]{{3}}\s)?\s?"
-        rf"(?P<num>(?<![\w.,/-])\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?(?![\d])|(?<![\w.,/-])\d+(?:\.\d+)?(?![\d.,]\d)|\b(?:{_alt(t['words'])})\b)"
+        rf"(?P<num>(?<![\w.,/:-])\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?(?![\d])|(?<![\w.,/:-])\d+(?:\.\d+)?(?![\d.,]\d)|\b(?:{_alt(t['words'])})\b)"
         rf"(?:(?P<score>\s?[-\u2013]\s?|\s+to\s+)(?P<num2>\d{{1,2}})(?![\d%]))?"
         rf"(?:\s?(?P<mult>{_alt(t['mult'])})\b)?",
         re.IGNORECASE,
@@ -144,6 +147,8 @@ def find_measures(text: str, directory: str | None = None) -> list[Measure]:
             continue  # a year
         if re.match(rf"\s*(?:{_MONTHS})\b", tail) or re.search(rf"\b(?:{_MONTHS})\.?\s*$", low[max(0, start - 12):start]):
             continue  # a day of a month
+        if t["clock"] and (re.match(rf"\s?(?:{_alt(t['clock'])})(?![\w])", tail) or re.match(r"[:.]\d\d\b", tail)):
+            continue  # a time of day: "4am", "16:30"
         mult = 1.0
         if m.group("mult"):
             mult = t["mult"][m.group("mult").lower()]
@@ -175,7 +180,7 @@ def find_measures(text: str, directory: str | None = None) -> list[Measure]:
                 end += um.end()
         if not dim:
             # a count: the noun it counts, within three words ("12 Rafale fighters")
-            words = re.findall(r"[a-z][a-z-]*", tail[:40])
+            words = re.findall(r"[a-z][a-z-]*", re.split(r"[,;:.()\[\]]", tail[:40], maxsplit=1)[0])
             run: list[str] = []
             for w in words[:4]:
                 if w in _SKIP_COUNTED:
@@ -264,7 +269,8 @@ def compare_measures(claim: list[Measure], source: list[Measure], same_thing: An
             statuses.append("match")
             reasons.append(f"number {c.surface} matches '{x.surface}'")
             continue
-        near = [s for s in same if _close(c.value, s.value, max(tol, s.precision, 0.05 if (c.approx or s.approx) else 0.0))]
+        dim_tol = _tables(None)["tolerance"].get(c.dimension, 0.0)
+        near = [s for s in same if _close(c.value, s.value, max(tol, s.precision, dim_tol, 0.05 if (c.approx or s.approx) else 0.0))]
         if near:
             statuses.append("close")
             reasons.append(f"number {c.surface} agrees with '{near[0].surface}' within the precision written")
