@@ -69,7 +69,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 _TEMP_PID = re.compile(r"^\..*\.(\d+)\.[^.]+\.tmp$")
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs (one owned by another user counts)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -86,7 +87,7 @@ def sweep_dead_temps(root: Path) -> int:
     removed = 0
     for tmp in Path(root).rglob(".*.tmp"):
         m = _TEMP_PID.match(tmp.name)
-        if not m or _alive(int(m.group(1))):
+        if not m or pid_alive(int(m.group(1))):
             continue
         try:
             tmp.unlink()

@@ -46,6 +46,9 @@ CHECKABLE = [
     "In May 2023, a storm closed the port of Larne for three days.",
     "Carbon monoxide is the most common cause of fatal poisoning in homes.",
     "The shortfall came from unpaid water bills.",
+    # a past tendency, or a named or determined subject, states something checkable
+    "Water bills rarely rose above 40 euros a quarter in the 2010s.",
+    "The harbour board rarely grants fishing permits in winter.",
 ]
 
 NOT_CHECKABLE = [
@@ -68,6 +71,9 @@ NOT_CHECKABLE = [
     ("Dunmore was not a failure but a warning.", "reframing"),
     ("The harbour's problem is not just money.", "reframing"),
     ("That feeds into higher European shipping costs and a more tangled market.", "nothing specific"),
+    ("Ferries rarely run on time once the season ends.", "generalisation"),
+    ("Regulation only works when inspectors turn up.", "generalisation"),
+    ("Bakeries often close before the rents are due.", "generalisation"),
 ]
 
 

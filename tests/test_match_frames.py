@@ -128,6 +128,18 @@ def test_a_party_named_inside_the_object_keeps_its_role(nlp):
     assert not [a for a in g.actors if a.role == "source"]
 
 
+def test_the_act_done_by_another_named_actor_is_never_support(nlp):
+    claim = "The Harbour Authority of Velmar fined the shipping firm in May."
+    other = judge(nlp, claim, "The Coast Guard of Velmar fined the shipping firm in May.")
+    assert other.verdict != "supported" and other.verdict != "partly_supported", other.reasons
+    assert any("another actor" in r and "Coast Guard" in r for r in other.reasons), other.reasons
+    # the same doer, written out or by its initials, is no other actor
+    same = judge(nlp, "The Northern Grid Council approved the tariff.", "The NGC approved the tariff on Monday.")
+    assert not any("another actor" in r for r in same.reasons), same.reasons
+    part = judge(nlp, "Governor Ana Ruiz signed the order.", "Ruiz signed the order on Monday.")
+    assert not any("another actor" in r for r in part.reasons), part.reasons
+
+
 def test_vote_tally_mismatch_contradicts(nlp):
     j = judge(nlp, "The appeals court ruled 5-4 against the city.", "The appeals court ruled 6-3 against the city.")
     assert j.verdict == "contradicted", j.reasons

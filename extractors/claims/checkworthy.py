@@ -188,6 +188,11 @@ def assess(doc: Any, *, reported: bool = False, explicit: bool = False, in_quest
             return f"prediction ('{md.text} {adv.text}')"
     if reported:
         return None
+    # --- a generalisation: a bare noun in the present tense with an adverb
+    # of how things tend to go ("Courts rarely settle ...", "Oversight only
+    # works when ..."), naming nothing and no one
+    if (why := _generalisation(doc, root, core, ck)) is not None:
+        return why
     # --- conditional
     for v in core:
         for c in v.children:
@@ -243,6 +248,23 @@ def assess(doc: Any, *, reported: bool = False, explicit: bool = False, in_quest
 
 
 QUOTE_MARKS = {'"', "\u201c", "\u201d", "\u2018"}
+
+
+def _generalisation(doc: Any, root: Any, core: list[Any], ck: dict[str, Any]) -> str | None:
+    generic = _lemmas(ck.get("generic_adverbs", []))
+    if not generic or any(t.ent_type_ or t.pos_ == "PROPN" or t.like_num for t in doc):
+        return None
+    for v in core:
+        if v.tag_ not in ("VBZ", "VBP"):
+            continue
+        subj = _subject(v)
+        if subj is None or subj.pos_ != "NOUN" or any(c.dep_ in ("det", "poss", "nummod") for c in subj.children):
+            continue
+        adv = next((t for t in v.subtree if t.dep_ in ("advmod", "neg") and t.lower_ in generic
+                    and (t.head == v or t.head.head == v)), None)
+        if adv is not None:
+            return f"a generalisation ('{subj.text} ... {adv.text} {v.text}')"
+    return None
 
 
 def _evaluative(doc: Any, root: Any, core: list[Any], body: list[Any], ck: dict[str, Any]) -> str | None:

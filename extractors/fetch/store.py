@@ -33,7 +33,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from extractors.atomic import fsync_dir
+from extractors.atomic import fsync_dir, pid_alive
 from extractors.model import DocumentRow
 
 _HEX = frozenset("0123456789abcdef")
@@ -64,16 +64,6 @@ def _valid_sha(sha: str) -> bool:
     return len(sha) == 64 and set(sha) <= _HEX
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 class RawStore:
     def __init__(self, root: Path):
         self.root = Path(root)
@@ -101,7 +91,7 @@ class RawStore:
                 pid = int(p.name.split(".", 1)[0])
             except ValueError:
                 continue
-            if pid != os.getpid() and not _pid_alive(pid):
+            if pid != os.getpid() and not pid_alive(pid):
                 p.unlink(missing_ok=True)
 
     # ------------------------------------------------------------------ objects

@@ -207,6 +207,31 @@ def _roles_check(cf: Frame, ef: Frame, pred_rel: str | None) -> tuple[str, str]:
     return "none", ""
 
 
+_NAMED = ("PERSON", "ORG", "GPE", "NORP")
+
+
+def _agent_differs(cf: Frame, ef: Frame, sentence: str, same_entity: Any = None) -> str:
+    """The evidence states the claim's act with another named doer: "the WHO
+    declared ..." against "the health department declared ...".  Only when
+    both doers are names and the claim's doer is nowhere in that sentence."""
+    def named(f: Frame) -> list[Any]:
+        return [a for a in f.actors if a.role == "agent" and a.entity in _NAMED]
+
+    ca, ea = named(cf), named(ef)
+    if not ca or not ea:
+        return ""
+    words = set(re.findall(r"\w+", fold_str(sentence.lower())))
+    for a in ca:
+        toks = set(re.findall(r"\w+", fold_str(a.text.lower()))) - {"the", "a", "an", "of"}
+        initials = "".join(w[0] for w in a.text.split() if w[:1].isupper() and w.lower() not in ("the", "of", "and")).lower()
+        if not toks or toks <= words or (len(initials) >= 2 and initials in words) \
+                or (same_entity is not None and same_entity(a.text, sentence)):
+            return ""  # there, written out, as its initials ("EU") or under an alias
+        if any(toks & set(re.findall(r"\w+", fold_str(e.text.lower()))) for e in ea):
+            return ""  # a partial name ("Mills" / "Governor Janet Mills")
+    return f"another actor: the evidence's '{ef.predicate_text}' has {ea[0].text} as its doer, not {ca[0].text}"
+
+
 def _place_check(cf: Frame, ef: Frame, ev: Parsed) -> str:
     """"signed in Paris" against "signed in Belgrade": the claim's place of
     the event is absent from the evidence, which names another place for it."""
@@ -358,7 +383,7 @@ FEATURES = [
     "num_match", "num_close", "num_mismatch", "num_absent",
     "date_match", "date_mismatch", "date_other_event",
     "quote_found", "quote_altered", "quote_missing",
-    "roles_match", "roles_swapped", "place_differs", "universal_partial", "all_aligned",
+    "roles_match", "roles_swapped", "agent_differs", "place_differs", "universal_partial", "all_aligned",
     "evidence_weaker", "claim_demand", "evidence_hedged",
     "evidence_len", "claim_len", "unmatched_evidence",
     "pair_sup", "pair_ref", "pair_nei",
@@ -553,6 +578,11 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
         elif rc == "match":
             v["roles_match"] = 1.0
             notes["roles_match"] = why
+        if rc != "match" and best_rel in _SAME_EVENT:
+            other = _agent_differs(cf, ef, ev.text[ef.start:ef.end], same_entity)
+            if other:
+                v["agent_differs"] = 1.0
+                notes["agent_differs"] = other
         strong = {"asserted": 0, "reported": 0, "demanded": 1, "hypothetical": 2}
         ev_mod = ef.modality
         if cf.predicate in load_cues().demand_verbs and cf.modality in ("asserted", "reported"):
@@ -693,7 +723,7 @@ def decide(f: Features, model: Any) -> Judgement:
             reasons.append(f.notes[name])
         if len(reasons) >= 4:
             break
-    for k in ("num_match", "num_close", "num_mismatch", "date_match", "date_mismatch", "roles_swapped", "quote_found", "quote_altered",
+    for k in ("num_match", "num_close", "num_mismatch", "date_match", "date_mismatch", "roles_swapped", "agent_differs", "quote_found", "quote_altered",
               "quote_missing", "pred_related", "neg_mismatch", "entities_alias"):
         if k in f.notes and f.notes[k] not in reasons and (f.values.get(k) or k == "entities_alias"):
             reasons.append(f.notes[k])

@@ -50,8 +50,9 @@ class VerdictModel:
 # contradiction is only a guess, and the verdict is not_found
 CONTRADICTION_SIGNALS = ("num_mismatch", "date_mismatch", "neg_mismatch", "pred_antonym", "antonym_pair",
                          "roles_swapped", "place_differs", "universal_partial")
-# never `supported` over an opposite predicate, a negation or swapped roles
-SUPPORT_BLOCKERS = ("neg_mismatch", "pred_antonym", "roles_swapped", "place_differs", "universal_partial")
+# never `supported` over an opposite predicate, a negation, swapped roles or
+# the act done by another named actor
+SUPPORT_BLOCKERS = ("neg_mismatch", "pred_antonym", "roles_swapped", "agent_differs", "place_differs", "universal_partial")
 
 
 def reads_as_opposite(values: dict[str, float], thresholds: dict[str, float]) -> bool:
