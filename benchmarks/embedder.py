@@ -2,9 +2,8 @@
 
     uv run python benchmarks/embedder.py [CLIMATE_FEVER_JSONL]
 
-For each bundled model (the static one, extractors/match/models/minilm-l6-static,
-and the contextual int8 ONNX one, .../minilm-l6-onnx), loaded in this process
-with the hub switched off, prints: import and load time,
+For the bundled static model (extractors/match/models/minilm-l6-static),
+loaded in this process with the hub switched off, prints: import and load time,
 sentences per second on this machine, the AUC of cosine similarity on the
 project's sentence pairs (paraphrase vs other statement, against word overlap),
 and, when CLIMATE-FEVER's development file is found (argument, or
@@ -42,7 +41,7 @@ def main() -> None:
     if cf.is_file():
         sets["climate-fever relevance"] = load_climate_fever(cf)
 
-    for kind in ("static", "contextual"):
+    for kind in ("static",):
         t = time.perf_counter()
         emb = embed.load_embedder(kind)
         print(f"{kind} embedder {emb.version}: load {time.perf_counter() - t:.2f}s, dim {emb.dim}")

@@ -8,8 +8,7 @@ transformer as one input ("[CLS] claim [SEP] evidence [SEP]"), the mean of
 the last hidden states goes through one linear layer, and a softmax gives
 P(supports), P(refutes), P(neither).
 
-It runs once, by hand, in the throwaway environment of
-scripts/export_onnx_embedder.py (torch is needed only here):
+It runs once, by hand, in a throwaway environment (torch is needed only here):
 
     python3 -m venv /tmp/distil
     /tmp/distil/bin/pip install torch==2.13.0            # the CPU build

@@ -9,17 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from extractors.match.embed import (
-    CONTEXTUAL_EMBEDDER_VERSION,
-    CONTEXTUAL_MODEL_DIR,
-    EMBEDDER_VERSION,
-    MODEL_DIR,
-    ContextualEmbedder,
-    Embedder,
-    EmbedderUnavailable,
-    load_embedder,
-    weights_digest,
-)
+from extractors.match.embed import EMBEDDER_VERSION, MODEL_DIR, Embedder, EmbedderUnavailable, load_embedder, weights_digest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,9 +33,9 @@ TRIPLES = [
 ]
 
 
-@pytest.fixture(scope="module", params=["static", "contextual"])
-def emb(request) -> Embedder:
-    return load_embedder(request.param)
+@pytest.fixture(scope="module")
+def emb() -> Embedder:
+    return load_embedder()
 
 
 def test_model_is_small_committed_and_versioned():
@@ -57,12 +47,8 @@ def test_model_is_small_committed_and_versioned():
     assert EMBEDDER_VERSION.endswith(weights_digest()[:12])
 
 
-def test_contextual_model_is_committed_and_versioned():
-    assert (CONTEXTUAL_MODEL_DIR / "tokenizer.json").is_file()
-    assert (CONTEXTUAL_MODEL_DIR / "README.md").is_file()
-    assert CONTEXTUAL_EMBEDDER_VERSION.endswith(weights_digest(CONTEXTUAL_MODEL_DIR, "model.int8.onnx")[:12])
-    assert load_embedder("contextual").version == CONTEXTUAL_EMBEDDER_VERSION
-    assert load_embedder().version == EMBEDDER_VERSION
+def test_only_the_static_kind_is_bundled():
+    assert load_embedder("static") is load_embedder()
     with pytest.raises(ValueError):
         load_embedder("bert")
 
@@ -74,7 +60,7 @@ def test_rows_are_l2_normalised(emb):
     assert vecs.dtype == np.float32
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-4)
     assert emb.encode([]).shape == (0, emb.dim)
-    assert load_embedder("contextual" if isinstance(emb, ContextualEmbedder) else "static") is emb
+    assert load_embedder() is emb
     # one text alone gives the row it gets in a batch
     assert np.allclose(emb.encode([texts[3]])[0], vecs[3], atol=1e-3)
 
@@ -97,12 +83,9 @@ def test_similarity_is_symmetric_and_bounded(emb):
 def test_missing_model_is_a_clear_error(tmp_path):
     with pytest.raises(EmbedderUnavailable):
         Embedder(tmp_path)
-    with pytest.raises(EmbedderUnavailable):
-        ContextualEmbedder(tmp_path)
 
 
-@pytest.mark.parametrize("kind", ["static", "contextual"])
-def test_loads_with_no_network(tmp_path, kind):
+def test_loads_with_no_network(tmp_path):
     """A fresh interpreter with the hub switched off and every proxy pointing at a closed port."""
     env = dict(os.environ)
     env.update({
@@ -114,7 +97,7 @@ def test_loads_with_no_network(tmp_path, kind):
     })
     code = (
         "from extractors.match.embed import load_embedder\n"
-        f"e = load_embedder({kind!r})\n"
+        "e = load_embedder()\n"
         "print(round(e.similarity('The firm bought a rival.', 'The company acquired a competitor.'), 3))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)

@@ -8,48 +8,34 @@ tokenises a text, averages its token vectors and returns the result: numpy
 only, no torch, nothing downloaded; the model is read from the folder beside
 this file.
 
-A second, contextual model is bundled for the places where reading a word in
-its sentence matters more than speed: the same all-MiniLM-L6-v2 exported to
-ONNX with int8 weights (``models/minilm-l6-onnx/``, made by
-``scripts/export_onnx_embedder.py``), run with onnxruntime and the
-``tokenizers`` WordPiece tokenizer. It is about a hundred times slower than
-the static model and closer to the original on hard pairs (figures in the
-README's Design section).
+Reading a claim and a sentence together (where word order and context
+matter) is the pair classifier's job (``extractors/match/pairs.py``).
 
 Public API:
 
 * ``load_embedder()`` returns the process-wide static ``Embedder`` (loaded
-  once); ``load_embedder("contextual")`` the ``ContextualEmbedder``;
+  once);
 * ``Embedder.encode(texts)`` -> ``np.ndarray`` of shape ``(len(texts), dim)``,
   float32, rows L2-normalised (a text with no known token gives a zero row);
 * ``Embedder.similarity(a, b)`` -> cosine similarity in ``[-1, 1]``;
-* ``EMBEDDER_VERSION`` / ``CONTEXTUAL_EMBEDDER_VERSION`` name the model
-  files, for cache keys (``Embedder.version`` gives the one in use).
+* ``EMBEDDER_VERSION`` names the model file, for cache keys
+  (``Embedder.version`` gives the one in use).
 """
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
 
-__all__ = [
-    "CONTEXTUAL_EMBEDDER_VERSION", "CONTEXTUAL_MODEL_DIR", "EMBEDDER_VERSION", "MODEL_DIR",
-    "ContextualEmbedder", "Embedder", "EmbedderUnavailable", "load_embedder",
-]
+__all__ = ["EMBEDDER_VERSION", "MODEL_DIR", "Embedder", "EmbedderUnavailable", "load_embedder"]
 
 MODEL_DIR = Path(__file__).resolve().parent / "models" / "minilm-l6-static"
 # The last part is the start of the SHA-256 of model.safetensors; a test keeps
 # the two in step, so a rebuilt model always changes the cache keys.
 EMBEDDER_VERSION = "minilm-l6-v2-static/m2v/pca256-f16/e79551e309c0"
-
-CONTEXTUAL_MODEL_DIR = Path(__file__).resolve().parent / "models" / "minilm-l6-onnx"
-CONTEXTUAL_EMBEDDER_VERSION = "minilm-l6-v2-onnx/int8/b23fc821f366"
-# Tokens read per text by the contextual model (the teacher's own limit is 256).
-CONTEXTUAL_MAX_TOKENS = 256
 
 _VECTOR_CACHE = 8192
 
@@ -123,64 +109,13 @@ class Embedder:
         return self.encode(texts) @ self.vector(query)
 
 
-class ContextualEmbedder(Embedder):
-    """all-MiniLM-L6-v2 itself (int8 ONNX): every token read in its sentence."""
-
-    version = CONTEXTUAL_EMBEDDER_VERSION
-    # One text a run: int8 dynamic quantisation scales activations per run, so
-    # a text batched with others would get a slightly different vector (cosine
-    # down to 0.98) depending on its neighbours. Alone, it always gets the same
-    # one, and on 2 cores this is no slower than padded batches.
-    batch_size = 1
-
-    def __init__(self, model_dir: Path = CONTEXTUAL_MODEL_DIR, threads: int | None = None) -> None:
-        try:
-            import onnxruntime as ort
-            from tokenizers import Tokenizer
-
-            model = model_dir / "model.int8.onnx"
-            if not model.is_file():
-                raise FileNotFoundError(f"{model} is missing")
-            self._tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-            self._tok.enable_truncation(CONTEXTUAL_MAX_TOKENS)
-            self._tok.enable_padding()
-            opts = ort.SessionOptions()
-            opts.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
-            opts.inter_op_num_threads = 1
-            self._session = ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
-        except (OSError, ValueError, ImportError, RuntimeError) as exc:
-            raise EmbedderUnavailable(f"cannot load the contextual model from {model_dir}: {exc}") from exc
-        self.model_dir = model_dir
-        self.dim = int(self._session.get_outputs()[0].shape[-1])
-        self._cache = OrderedDict()
-        self._lock = threading.Lock()
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        """One L2-normalised float32 row per text; texts are cut at 256 tokens."""
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        if not texts:
-            return out
-        # when batching, texts of similar length waste little on padding
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), self.batch_size):
-            idx = order[start:start + self.batch_size]
-            enc = self._tok.encode_batch([texts[i] for i in idx])
-            ids = np.array([e.ids for e in enc], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
-            vecs = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                            "token_type_ids": np.zeros_like(ids)})[0]
-            out[idx] = vecs
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms > 0, norms, 1.0)
-
-
 _LOCK = threading.Lock()
 _EMBEDDERS: dict[str, Embedder] = {}
-_KINDS = {"static": Embedder, "contextual": ContextualEmbedder}
+_KINDS = {"static": Embedder}
 
 
 def load_embedder(kind: str = "static") -> Embedder:
-    """The process-wide embedder of one kind ("static" or "contextual"), loaded on first use."""
+    """The process-wide embedder of one kind (only "static" is bundled), loaded on first use."""
     if kind not in _KINDS:
         raise ValueError(f"unknown embedder kind {kind!r}; expected one of {sorted(_KINDS)}")
     emb = _EMBEDDERS.get(kind)
