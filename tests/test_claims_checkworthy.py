@@ -280,3 +280,26 @@ def test_resolved_text_is_a_column_of_every_claims_table(tmp_path):
     rows = con.execute("SELECT claim_id, resolved_text FROM claims ORDER BY claim_id").fetchall()
     con.close()
     assert rows == [("clm-0", None), ("clm-1", "The board dismissed him [Rhys Owen].")]
+
+
+def test_a_bracketed_label_closing_the_first_sentence_carries_through_its_paragraph(nlp, gazetteer, tmp_path):
+    """The sentence splitter cuts "[Ledger]." off the sentence it closes;
+    it still names that sentence's source, and the paragraph carries it."""
+    text = ("Ferries on the Larne route\n\n"
+            "A county judge ruled that the ferry operator must refund cancelled crossings [Ledger]. "
+            "The operator had cancelled 40 crossings in March. "
+            "Its chief executive resigned in April.\n\n"
+            "Sources\n[Ledger] \"Ferry refunds ordered\", Larne Ledger, 3 May 2024.\n")
+    (tmp_path / "article.txt").write_text(text, encoding="utf-8")
+    case = Case(id="larne-ferries", title="Ferries on the Larne route", article="article.txt", published="2024-06-01",
+                root=tmp_path, sources=(
+                    SourceSpec(id="ledger-refunds-2024", title="Ferry refunds ordered", publisher="Larne Ledger",
+                               kind="news", published="2024-05-03", cited_as=("[Ledger]",)),
+                    SourceSpec(id="board-minutes-2024", title="Minutes of the harbour board", publisher="Larne Harbour Board",
+                               kind="report", published="2024-04-30"),
+                ))
+    raw = text.encode()
+    claims = extract_claims(case, read_article(case, parse_document("article", sha256_bytes(raw), raw, "text")), nlp, gazetteer)
+    assert find(claims, "A county judge ruled").cited_source_ids == ["ledger-refunds-2024"]
+    assert find(claims, "The operator had cancelled 40 crossings").cited_source_ids == ["ledger-refunds-2024"]
+    assert find(claims, "Its chief executive resigned").cited_source_ids == ["ledger-refunds-2024"]

@@ -326,13 +326,19 @@ def _generic_speaker(case: Case, sp: Any, context: set[str]) -> set[str]:
 
 def _references(src: _Sources, draft: Draft, sentence_span: tuple[int, int]) -> set[str]:
     """Sources of the reference markers of the clause's sentence: "[2]"
-    inside it or right after it ("... by 2030 [2]."), and footnote markers."""
+    inside it or right after it ("... by 2030 [2]."), a bracketed label that
+    closes it ("... [Globe]."), and footnote markers."""
     ids: set[str] = set()
     text = draft.para.text
     s0, s1 = sentence_span
     trail = re.match(r"^[\s.,;:]*((?:\[[\d,;\s\u2013-]+\][\s.,;:]*)+)", text[s1:])
     for n in _ref_numbers(text[s0:s1] + (trail.group(1) if trail else "")):
         ids |= src.entry_by_number(n, require_numbered=False)
+    # a bracketed label the sentence splitter cut off its sentence ("... on
+    # its marketplace [Globe]."): it ends that sentence, so it belongs to it
+    tag = re.match(r"^\s*(\[[^\[\]\n\d]{1,40}\])\s*(?:[.;:]|$)", text[s1:])
+    if tag:
+        ids |= _cue_hits(src.case, tag.group(1), src.thr) or _name_hits(src.case, tag.group(1)[1:-1], text[s0:s1], src.thr)
     # author-year citations: "(Harbour Trust, 2023)", "(Owen et al. 2021)"
     for m in _AUTHOR_YEAR.finditer(text[s0:s1]):
         name = re.sub(r"\s+et al\.?$", "", m.group("name").strip())
