@@ -1,4 +1,4 @@
-"""Issue 8 end to end: re-runs that do no needless work, new editions found by
+"""End to end: re-runs that do no needless work, new editions found by
 ``watch``, ``diff`` of two runs, Dask, and a run killed with SIGKILL.
 
 Real flow, real model, real HTTP on 127.0.0.1.  Runs are few and on the
