@@ -303,3 +303,10 @@ def test_a_bracketed_label_closing_the_first_sentence_carries_through_its_paragr
     assert find(claims, "A county judge ruled").cited_source_ids == ["ledger-refunds-2024"]
     assert find(claims, "The operator had cancelled 40 crossings").cited_source_ids == ["ledger-refunds-2024"]
     assert find(claims, "Its chief executive resigned").cited_source_ids == ["ledger-refunds-2024"]
+
+
+def test_a_generalisation_stays_the_authors_in_a_paragraph_that_carries_a_source(nlp):
+    text = "Regulation only works when inspectors turn up."
+    assert "generalisation" in reason(nlp, text, reported=True)
+    # its own sentence naming a source makes it the source's statement
+    assert reason(nlp, text, reported=True, explicit=True) is None

@@ -186,13 +186,14 @@ def assess(doc: Any, *, reported: bool = False, explicit: bool = False, in_quest
         adv = next((c for c in v.children if c.dep_ == "advmod" and c.lower_ in epistemic), None)
         if md is not None and adv is not None and not explicit:
             return f"prediction ('{md.text} {adv.text}')"
-    if reported:
-        return None
     # --- a generalisation: a bare noun in the present tense with an adverb
     # of how things tend to go ("Courts rarely settle ...", "Oversight only
-    # works when ..."), naming nothing and no one
-    if (why := _generalisation(doc, root, core, ck)) is not None:
+    # works when ..."), naming nothing and no one; the author's voice even in
+    # a paragraph that carries a source, unless its own sentence names one
+    if not explicit and (why := _generalisation(doc, root, core, ck)) is not None:
         return why
+    if reported:
+        return None
     # --- conditional
     for v in core:
         for c in v.children:
