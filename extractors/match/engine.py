@@ -729,7 +729,6 @@ def decide(f: Features, model: Any) -> Judgement:
             reasons.append(f.notes[k])
     if "cover_all" in f.notes and f.notes["cover_all"] not in reasons:
         reasons.append(f.notes["cover_all"])
-
     p_sup, p_con, p_nf = probs["supported"], probs["contradicted"], probs["not_found"]
     pr = f"model: supported {p_sup:.2f}, contradicted {p_con:.2f}, not_found {p_nf:.2f}"
     if f.exact_mismatch and (f.values["cover_all"] >= _ALIGNED or f.values["sim_best"] >= 0.75):

@@ -67,9 +67,11 @@ def _tables(directory: str | None = None) -> dict[str, Any]:
     rates = {k.lower(): v for k, v in u.get("rates", {}).items()}
     ratios = {k.lower(): float(v) for k, v in u.get("ratios", {}).items()}
     tolerance = {k: float(v) for k, v in u.get("tolerance", {}).items()}
-    clock = sorted((m.lower() for m in u.get("clock", {}).get("markers", [])), key=len, reverse=True)
+    clock = [m.lower() for m in u.get("clock", {}).get("markers", [])]
+    # what follows a number that is a time of day: "4am", "16:30"
+    clock_re = re.compile(rf"\s?(?:{_alt(clock)})(?![\w])|[:.]\d\d\b" if clock else r"[:.]\d\d\b")
     return {"units": units, "money": money, "mult": mult, "words": words, "approx": approx, "rates": rates, "ratios": ratios,
-            "tolerance": tolerance, "clock": clock}
+            "tolerance": tolerance, "clock": clock_re}
 
 
 def _alt(keys: Any) -> str:
@@ -147,8 +149,8 @@ def find_measures(text: str, directory: str | None = None) -> list[Measure]:
             continue  # a year
         if re.match(rf"\s*(?:{_MONTHS})\b", tail) or re.search(rf"\b(?:{_MONTHS})\.?\s*$", low[max(0, start - 12):start]):
             continue  # a day of a month
-        if t["clock"] and (re.match(rf"\s?(?:{_alt(t['clock'])})(?![\w])", tail) or re.match(r"[:.]\d\d\b", tail)):
-            continue  # a time of day: "4am", "16:30"
+        if t["clock"].match(tail):
+            continue  # a time of day
         mult = 1.0
         if m.group("mult"):
             mult = t["mult"][m.group("mult").lower()]
@@ -236,10 +238,12 @@ class MeasureCheck:
     reasons: list[str]
 
 
-def compare_measures(claim: list[Measure], source: list[Measure], same_thing: Any = None) -> MeasureCheck:
+def compare_measures(claim: list[Measure], source: list[Measure], same_thing: Any = None,
+                     directory: str | None = None) -> MeasureCheck:
     """Each claim measure against the source's measures of the same dimension
     (and, for counts, the same thing counted; *same_thing(a, b)* may widen
     that to related nouns)."""
+    tolerance = _tables(directory)["tolerance"]
     reasons: list[str] = []
     statuses: list[str] = []
     for c in claim:
@@ -269,8 +273,7 @@ def compare_measures(claim: list[Measure], source: list[Measure], same_thing: An
             statuses.append("match")
             reasons.append(f"number {c.surface} matches '{x.surface}'")
             continue
-        dim_tol = _tables(None)["tolerance"].get(c.dimension, 0.0)
-        near = [s for s in same if _close(c.value, s.value, max(tol, s.precision, dim_tol, 0.05 if (c.approx or s.approx) else 0.0))]
+        near = [s for s in same if _close(c.value, s.value, max(tol, s.precision, tolerance.get(c.dimension, 0.0), 0.05 if (c.approx or s.approx) else 0.0))]
         if near:
             statuses.append("close")
             reasons.append(f"number {c.surface} agrees with '{near[0].surface}' within the precision written")
