@@ -310,3 +310,41 @@ def test_a_generalisation_stays_the_authors_in_a_paragraph_that_carries_a_source
     assert "generalisation" in reason(nlp, text, reported=True)
     # its own sentence naming a source makes it the source's statement
     assert reason(nlp, text, reported=True, explicit=True) is None
+
+
+def test_after_the_authors_own_question_the_paragraph_is_the_authors_voice(nlp, gazetteer, tmp_path):
+    """A section that carries one source ends with the author's question and
+    answer: the answer is neither attributed nor check-worthy, while a fact
+    of the same paragraph that names a date stays check-worthy."""
+    text = ("Ferries on the Larne route\n\n"
+            "Refunds\n\n"
+            "A county judge ruled that the ferry operator must refund cancelled crossings [Ledger]. "
+            "The operator had cancelled 40 crossings in March.\n\n"
+            "The harbour board met twice in the spring.\n\n"
+            "Who speaks for the passengers, then? Regulators deserved more patience than they got. "
+            "The next winter will bring the same cancellations back. "
+            "The route reopened on 2 June 2024.\n\n"
+            "Sources\n[Ledger] \"Ferry refunds ordered\", Larne Ledger, 3 May 2024.\n")
+    (tmp_path / "article.txt").write_text(text, encoding="utf-8")
+    case = Case(id="larne-ferries", title="Ferries on the Larne route", article="article.txt", published="2024-06-01",
+                root=tmp_path, sources=(
+                    SourceSpec(id="ledger-refunds-2024", title="Ferry refunds ordered", publisher="Larne Ledger",
+                               kind="news", published="2024-05-03", cited_as=("[Ledger]",)),
+                ))
+    raw = text.encode()
+    claims = extract_claims(case, read_article(case, parse_document("article", sha256_bytes(raw), raw, "text")), nlp, gazetteer)
+    # the paragraph without a question still inherits the section's source
+    assert find(claims, "The harbour board met twice").cited_source_ids == ["ledger-refunds-2024"]
+    for start in ("Regulators deserved more patience", "The next winter will bring"):
+        c = find(claims, start)
+        assert c.cited_source_ids == [], start
+        assert not c.checkworthy, start
+    dated = find(claims, "The route reopened on 2 June 2024")
+    assert dated.checkworthy and dated.cited_source_ids == []
+
+
+def test_an_answer_to_the_authors_question_is_checkable_when_it_names_something(nlp):
+    text = "Regulators deserved more patience than they got."
+    assert "answer to their own question" in reason(nlp, text, answers_question=True)
+    assert reason(nlp, "The Larne Ledger reported that regulators lost patience.", answers_question=True) is None
+    assert reason(nlp, "Fares rose by 12 percent in 2023.", answers_question=True) is None

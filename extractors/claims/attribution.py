@@ -451,6 +451,12 @@ def _sentence_span(d: Draft) -> tuple[int, int]:
     return (s0, s0 + len(d.piece.sentence)) if s0 >= 0 else (d.piece.start, d.piece.end)
 
 
+def asks(sentence: str) -> bool:
+    """The sentence is a question of the article's own (not one it quotes)."""
+    s = sentence.rstrip()
+    return s.endswith("?") and not s.lstrip().startswith(("\"", "\u201c", "'", "\u2018"))
+
+
 def attribute(case: Case, article: Article, drafts: list[Draft], nlp: Any = None) -> None:
     """Fill ``sources`` and ``how`` of every draft."""
     cues = load_cues()
@@ -484,10 +490,13 @@ def attribute(case: Case, article: Article, drafts: list[Draft], nlp: Any = None
         sent_ids: dict[int, set[str]] = {}
         sent_refs: dict[int, set[str]] = {}
         first_voice: dict[int, bool] = {}
+        questions: set[int] = set()
         for d in group:
             si = d.piece.sent_index
             if si in sent_ids:
                 continue
+            if asks(d.piece.sentence):
+                questions.add(si)
             doc = parse(d.piece.sentence)
             sent_ids[si] = _explicit(src, d.piece.sentence, doc, reporting, label_ids)
             sent_refs[si] = _references(src, d, _sentence_span(d))
@@ -504,7 +513,9 @@ def attribute(case: Case, article: Article, drafts: list[Draft], nlp: Any = None
         inherited = False
         if named_in.get(first) and not first_voice.get(first):
             carried = set(named_in[first])
-        elif not any(named_in.values()) and not group[0].topic and section_carry.get(sec):
+        elif not any(named_in.values()) and not group[0].topic and section_carry.get(sec) and not questions:
+            # a paragraph where the author asks a question of their own is
+            # the author's voice: it does not inherit the section's source
             carried, inherited = set(section_carry[sec]), True
         section_named.setdefault(sec, []).extend(
             frozenset(v) for _, v in sorted(named_in.items()) if v)
@@ -515,7 +526,9 @@ def attribute(case: Case, article: Article, drafts: list[Draft], nlp: Any = None
             # inherits nor passes on a source
             section_carry[sec] = set()
         # the carry ends at the first later sentence that names another source
-        stop = min([si for si, v in named_in.items() if si > first and v - carried] or [10 ** 6])
+        # ... and at the author's own question: what follows answers it
+        stop = min([si for si, v in named_in.items() if si > first and v - carried]
+                   + [si for si in questions if si > first] or [10 ** 6])
         for d in group:
             si = d.piece.sent_index
             clause_doc = parse(d.raw) if d.raw.strip() else None

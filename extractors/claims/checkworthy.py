@@ -15,6 +15,9 @@ copular predicate.  The rules, first match wins:
 5. a clause that itself reports a statement (a reporting verb with its own,
    not first-person subject, a speech tag, "according to") is checkable as
    a report: stop here;
+5a. the author's answer to their own question: a clause after the author's
+   question in one paragraph, naming no source, no one, no measure, date or
+   quote;
 6. no finite verb (a noun phrase), unless it is a description of a named
    person, a reduced passive ("Deal signed in May") or carries a number/date;
 7. evaluative: a copular predicate ("is", "remains", "seems" ...) that is a
@@ -117,12 +120,14 @@ def is_reporting(root: Any, cues: dict[str, Any]) -> bool:
 
 
 def assess(doc: Any, *, reported: bool = False, explicit: bool = False, in_question: bool = False,
-           has_numbers: bool = False, has_dates: bool = False, has_quotes: bool = False,
-           described: bool = False, cues: dict[str, Any]) -> str | None:
+           answers_question: bool = False, has_numbers: bool = False, has_dates: bool = False,
+           has_quotes: bool = False, described: bool = False, cues: dict[str, Any]) -> str | None:
     """The reason a clause is not check-worthy, or ``None`` when it is.
 
     *described*: the clause is the description of a named person or body
-    ("X: the former head of ..."), a fact without a verb of its own."""
+    ("X: the former head of ..."), a fact without a verb of its own.
+    *answers_question*: an earlier sentence of the clause's paragraph is the
+    author's own question."""
     ck = cues["checkworthy"]
     root = _root(doc)
     text = doc.text.strip()
@@ -166,6 +171,12 @@ def assess(doc: Any, *, reported: bool = False, explicit: bool = False, in_quest
     # a clause that itself reports a statement is checkable as a report
     if is_reporting(root, cues):
         return None
+    # the author's answer to a question of their own ("Who checks the rule
+    # makers? Governments deserved latitude, ..."): the author's view, unless
+    # it names a source, someone or something, or a measure or date
+    if answers_question and not explicit and not (has_numbers or has_dates or has_quotes) and not any(
+            t.ent_type_ in ENTITY_LABELS or t.pos_ == "PROPN" or t.text[:1].isdigit() for t in doc):
+        return "the author's answer to their own question"
     # --- a phrase without a verb
     misread = _lemmas(ck.get("misread_verbs", []))
     finite = any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") or t.tag_ == "NNS" and t.lower_[:-1] in misread

@@ -290,10 +290,12 @@ def _contains_any(low: str, phrases: list[str]) -> str | None:
 
 
 def analyse_claim(nlp: Any, text: str, gazetteer: Any = None, *, reported: bool = False, explicit: bool = False,
-                  in_question: bool = False, described: bool = False, label: str | None = None) -> dict[str, Any]:
+                  in_question: bool = False, answers_question: bool = False, described: bool = False,
+                  label: str | None = None) -> dict[str, Any]:
     """claim_type, checkworthy (with the reason when not), entities, numbers,
     dates, quotes of one claim text.  *reported*: the article attributes the
-    clause to a source (*explicit*: its own sentence names it); *in_question*: its sentence is a question; *label*:
+    clause to a source (*explicit*: its own sentence names it); *in_question*: its sentence is a question;
+    *answers_question*: an earlier sentence of its paragraph is the author's question; *label*:
     context prefixed as "label: " (left out when reading the clause's structure)."""
     cues = load_cues()
     doc = nlp(text)
@@ -321,7 +323,7 @@ def analyse_claim(nlp: Any, text: str, gazetteer: Any = None, *, reported: bool 
     body_at = len(label) + 2 if label and text.startswith(label + ": ") else 0
     sdoc = nlp(text[body_at:]) if body_at else doc
     reason = assess(sdoc, reported=reported, explicit=explicit, in_question=in_question,
-                    has_numbers=any(q.start >= body_at for q in qs), has_dates=any(d.start >= body_at for d in ds),
+                    answers_question=answers_question, has_numbers=any(q.start >= body_at for q in qs), has_dates=any(d.start >= body_at for d in ds),
                     has_quotes=bool(quotes), described=described, cues=cues)
     checkworthy = reason is None
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
@@ -354,7 +356,7 @@ def analyse_claim(nlp: Any, text: str, gazetteer: Any = None, *, reported: bool 
 def claim_from_text(case_id: str, text: str, nlp: Any, gazetteer: Any = None, *, paragraph: int = 1, sentence: int = 1,
                     char_start: int = 0, char_end: int | None = None, cited: list[str] | None = None,
                     resolved_text: str | None = None, reported: bool = False, explicit: bool = False,
-                    in_question: bool = False,
+                    in_question: bool = False, answers_question: bool = False,
                     described: bool = False, label: str | None = None) -> Claim:
     """One Claim for a given claim text, without splitting (dev set, tests).
 
@@ -363,7 +365,7 @@ def claim_from_text(case_id: str, text: str, nlp: Any, gazetteer: Any = None, *,
     stand-alone form."""
     full = resolved_text or text
     a = analyse_claim(nlp, full, gazetteer, reported=reported, explicit=explicit, in_question=in_question,
-                      described=described,
+                      answers_question=answers_question, described=described,
                       label=label)
     return Claim(
         claim_id=stable_id("claim", case_id, full),
@@ -383,18 +385,12 @@ def claim_from_text(case_id: str, text: str, nlp: Any, gazetteer: Any = None, *,
     )
 
 
-def _asks(sentence: str) -> bool:
-    """The sentence is the author's question (not a quoted one)."""
-    s = sentence.rstrip()
-    return s.endswith("?")
-
-
 def extract_claims(case: Case, article: Article, nlp: Any, gazetteer: Any) -> list[Claim]:
     """The article's claims, attributed to the sources it cites.
 
     Cue files are read from the gazetteer's directory when a gazetteer is
     given (otherwise from the configured one)."""
-    from extractors.claims.attribution import Draft, attribute, is_source_cue
+    from extractors.claims.attribution import Draft, asks, attribute, is_source_cue
 
     with cue_dir(getattr(gazetteer, "directory", None)):
         drafts: list[Draft] = []
@@ -405,13 +401,19 @@ def extract_claims(case: Case, article: Article, nlp: Any, gazetteer: Any) -> li
         attribute(case, article, drafts, nlp)
         claims: list[Claim] = []
         seen: set[str] = set()
+        # sentences of a paragraph that follow the author's own question
+        asked: dict[int, int] = {}
+        for d in drafts:
+            if asks(d.piece.sentence):
+                asked[d.para.number] = min(asked.get(d.para.number, d.piece.sent_index), d.piece.sent_index)
         for d in drafts:
             cs, ce = d.para.span(d.piece.start, d.piece.end)
             c = claim_from_text(case.id, article.text[cs:ce], nlp, gazetteer, paragraph=d.para.number,
                                 sentence=d.piece.sent_index, char_start=cs, char_end=ce, cited=sorted(d.sources),
                                 resolved_text=d.piece.text, reported=d.reported or d.piece.speech,
                                 explicit=d.explicit or d.piece.speech,
-                                in_question=_asks(d.piece.sentence),
+                                in_question=asks(d.piece.sentence),
+                                answers_question=d.piece.sent_index > asked.get(d.para.number, 10 ** 6),
                                 described=d.piece.kind == "description", label=d.piece.label)
             if c.claim_id in seen:
                 continue
