@@ -348,3 +348,26 @@ def test_an_answer_to_the_authors_question_is_checkable_when_it_names_something(
     assert "answer to their own question" in reason(nlp, text, answers_question=True)
     assert reason(nlp, "The Larne Ledger reported that regulators lost patience.", answers_question=True) is None
     assert reason(nlp, "Fares rose by 12 percent in 2023.", answers_question=True) is None
+
+
+@pytest.mark.parametrize("text", [
+    "A regional airline, a bakery chain and a small Welsh port each learned where the law draws its line.",
+    "Three small harbours show how fragile coastal trade can be.",
+    "Councils ruled by emergency order, and schools closed their gates.",
+])
+def test_indefinite_subjects_that_name_no_one_are_not_checkworthy(nlp, text):
+    assert "indefinite subject" in reason(nlp, text)
+
+
+@pytest.mark.parametrize("text", [
+    "A regional airline cancelled 40 flights in March.",
+    "A ferry operator in Larne refunded every cancelled crossing.",
+    "Councils in Gwynedd closed the coastal road.",
+    "A bakery chain owned by Greggs closed its Cardiff shop.",
+    "Welsh authorities issued warnings for the coast.",
+    "Two Irish trawlers were detained at the harbour.",
+])
+def test_indefinite_subjects_with_a_name_place_or_measure_are_checkworthy(nlp, text):
+    assert reason(nlp, text) is None
+    # reported by a source, a vague subject is the source's statement
+    assert reason(nlp, "Three small harbours show how fragile coastal trade can be.", reported=True) is None

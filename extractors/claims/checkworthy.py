@@ -42,7 +42,8 @@ opinion.  Otherwise, for the author's own voice:
 10. nothing specific: a subject that only points back (a pronoun, "that
     risk", "the blueprint") and no named entity, proper noun, number, date or
     quote in the clause core (fronted adjuncts left out unless they date the
-    main verb: "In March 2025, ...").
+    main verb: "In March 2025, ..."); or indefinite subjects ("a marketplace
+    giant", "two small bodies", "governments") and none of those outside them.
 
 The word lists (modal classes, copulas, provision verbs, evaluative words,
 reporting verbs, determiners, adverbs) are general English and live in
@@ -105,9 +106,19 @@ def is_reporting(root: Any, cues: dict[str, Any]) -> bool:
     its own (not first-person) subject, or an "according to" phrase."""
     ck = cues["checkworthy"]
     reporting = _lemmas(ck["reporting_verbs"])
+    evidential = _lemmas(ck.get("evidential_verbs", []))
     for v in _core(root):
         subj = _subject(v) or _subject(root)
         if v.lemma_.lower() in reporting and subj is not None and not _first_person(subj):
+            # "Three small ports show how ...": examples the author draws on,
+            # not a source that states something
+            if v.lemma_.lower() in evidential and _indefinite(subj, ck):
+                continue
+            # a report has something reported: a clause, an object or a
+            # quote ("governments ruled by decree" reports nothing)
+            if not any(c.dep_ in ("ccomp", "xcomp", "dobj", "parataxis", "oprd", "attr", "dative")
+                       for c in v.children):
+                continue
             return True
     # a speech tag on the clause: "Bills will rise, the chief executive said"
     for c in root.children:
@@ -256,7 +267,74 @@ def assess(doc: Any, *, reported: bool = False, explicit: bool = False, in_quest
             vague = False
         if not specific and vague:
             return "nothing specific to check (no name, number, date or quote)"
+        # indefinite subjects that withhold who is meant ("A marketplace giant
+        # and a gas fitter learned ...", "Two small bodies show ...",
+        # "governments ruled by decree"): names inside them only describe
+        # ("a Texas agency"); with nothing specific elsewhere in the clause
+        # the author speaks in general terms
+        subjects = [x for v in core for x in [_subject(v)] if x is not None]
+        if subjects and all(_indefinite(x, ck) for x in subjects):
+            inside = {t.i for x in subjects for h in _heads(x) for t in h.subtree if _describes(t, h)}
+            elsewhere = any((t.ent_type_ in ENTITY_LABELS | NUMERIC_LABELS or t.pos_ == "PROPN" or t.like_num
+                             or re.match(r"^[A-Z]{2,}", t.text) or t.text in QUOTE_MARKS)
+                            and not (t.ent_type_ == "NORP" and t.dep_ == "amod")
+                            for t in kept if t.i not in inside)
+            if not elsewhere and not (has_dates or has_quotes):
+                return "nothing specific to check (indefinite subject, no name, number, date or quote)"
     return None
+
+
+def _heads(subj: Any) -> list[Any]:
+    """The heads of a coordinated subject, the parser's appositions included
+    ("a giant, a fitter and an agency": giant <- appos fitter <- conj agency)."""
+    out: list[Any] = []
+    todo = [subj]
+    while todo:
+        h = todo.pop()
+        if h in out:
+            continue
+        out.append(h)
+        todo += [c for c in h.children if c.dep_ in ("conj", "appos") and c.pos_ == "NOUN"]
+    return sorted(out, key=lambda t: t.i)
+
+
+def _describes(tok: Any, head: Any) -> bool:
+    """*tok* is a modifier of the noun phrase *head* itself ("a Texas water
+    agency"), not inside a phrase attached to it ("an operator in Larne",
+    "a firm that Ofwat fined"), which would say who is meant."""
+    t = tok
+    while t != head and t.head != t:
+        if t.dep_ in ("prep", "relcl", "acl", "appos"):
+            return False
+        t = t.head
+    return True
+
+
+def _indefinite(subj: Any, ck: dict[str, Any]) -> bool:
+    """A subject noun phrase that does not say who is meant: headed by a
+    common noun with an indefinite article or quantifier, a number word, or
+    a bare plural; each conjunct ("a giant, a fitter and an agency") alike."""
+    indefinite = _lemmas(ck.get("indefinite_determiners", []))
+    for head in _heads(subj):
+        if head.pos_ != "NOUN" or head.ent_type_:
+            return False
+        kids = list(head.children)
+        det = next((c.lower_ for c in kids if c.dep_ == "det"), None)
+        if any(c.dep_ == "poss" for c in kids):
+            return False
+        if det is not None:
+            if det not in indefinite:
+                return False
+        elif not (head.tag_ == "NNS" or any(c.dep_ == "nummod" and c.is_alpha for c in kids)):
+            return False
+        # without an article, a named modifier says whose ("Kosovo
+        # authorities", "two Serbian officers"); "a Texas agency" stays vague
+        if det not in ("a", "an") and any(c.dep_ in ("compound", "amod") and (c.ent_type_ or c.pos_ == "PROPN")
+                                          for c in kids):
+            return False
+        if any(c.dep_ == "nummod" and not c.is_alpha for c in kids):
+            return False
+    return True
 
 
 QUOTE_MARKS = {'"', "\u201c", "\u201d", "\u2018"}
