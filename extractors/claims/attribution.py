@@ -506,14 +506,16 @@ def attribute(case: Case, article: Article, drafts: list[Draft], nlp: Any = None
         named_in = {si: sent_ids[si] | sent_refs[si] for si in sent_ids}
         # a paragraph opener naming a source in a third-party voice carries it
         # through the paragraph; a section whose paragraphs name one source
-        # only carries it on into its later paragraphs without a label
+        # only carries it on into its later paragraphs without a label that
+        # name no other source
         sec = para.section
         first = min(named_in) if named_in else 1
         carried: set[str] = set()
         inherited = False
         if named_in.get(first) and not first_voice.get(first):
             carried = set(named_in[first])
-        elif not any(named_in.values()) and not group[0].topic and section_carry.get(sec) and not questions:
+        elif not group[0].topic and section_carry.get(sec) and not questions \
+                and all(v <= section_carry[sec] for v in named_in.values()):
             # a paragraph where the author asks a question of their own is
             # the author's voice: it does not inherit the section's source
             carried, inherited = set(section_carry[sec]), True
