@@ -54,7 +54,7 @@ def main() -> None:
             tally[(r["split"], exp)][1] += 1
             if not ok:
                 misses[r["split"]].append(f"{r['a']}/{r['b']}={rel}")
-        for split in ("tuning", "heldout"):
+        for split in dict.fromkeys(r["split"] for r in rows):
             rel_ok, rel_n = tally[(split, "related")]
             ant_ok, ant_n = tally[(split, "antonym")]
             none_ok, none_n = tally[(split, "none")]

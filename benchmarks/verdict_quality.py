@@ -1,6 +1,6 @@
 """Verdict quality: the bundled article's dev set, then the development cases.
 
-    uv run python benchmarks/verdict_quality.py [--errors] [--holdout] [--cases dev|holdout|none]
+    uv run python benchmarks/verdict_quality.py [--errors] [--holdout] [--cases dev|holdout|blind|none]
 
 1. Dev set (bundled article).  Each gold row (tests/fixtures/devset/gold.csv;
    with --holdout the held-out table gold_holdout.csv, written later and never
@@ -17,7 +17,9 @@
    of the verdict stage alone (gold claim text, gold source).
    ``--cases dev`` (default) measures the development cases; ``--cases holdout``
    measures the held-out case instead (run it once, at the end; never tune on
-   it); ``--cases none`` skips this part.
+   it); ``--cases blind`` measures the blind cases the same way (each case and
+   pooled; written before any system ran on them, run once at the end);
+   ``--cases none`` skips this part.
 """
 from __future__ import annotations
 
@@ -137,8 +139,8 @@ def main() -> None:
     from extractors.registry.gazetteer import load_gazetteer
 
     which = _arg("--cases", "dev")
-    if which not in ("dev", "holdout", "none"):
-        sys.exit("--cases takes dev, holdout or none")
+    if which not in ("dev", "holdout", "blind", "none"):
+        sys.exit("--cases takes dev, holdout, blind or none")
     nlp = build_nlp()
     gaz = load_gazetteer()
     print("== dev set (bundled article) ==")
@@ -161,7 +163,7 @@ def main() -> None:
                 for x in r.reasons:
                     print(f"      {x}")
     if which != "none":
-        names = devcases.HOLDOUT_CASES if which == "holdout" else devcases.DEV_CASES
+        names = {"holdout": devcases.HOLDOUT_CASES, "blind": devcases.BLIND_CASES}.get(which, devcases.DEV_CASES)
         print(f"\n== development cases ({which}: {', '.join(names)}) ==")
         evaluate_cases(names, nlp, gaz, errors="--errors" in sys.argv)
 

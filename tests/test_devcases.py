@@ -18,15 +18,17 @@ DEVCASES = Path(__file__).parent / "fixtures" / "devcases"
 sys.path.insert(0, str(DEVCASES))
 import devcases  # noqa: E402
 
-ALL = devcases.DEV_CASES + devcases.HOLDOUT_CASES
+ALL = devcases.DEV_CASES + devcases.HOLDOUT_CASES + devcases.BLIND_CASES
 
 
-def test_dev_and_holdout_lists_are_disjoint_and_complete():
+def test_dev_holdout_and_blind_lists_are_disjoint_and_complete():
     on_disk = {str(p.parent.relative_to(DEVCASES)) for p in DEVCASES.rglob("case.toml")}
     assert on_disk == set(ALL)
-    assert not set(devcases.DEV_CASES) & set(devcases.HOLDOUT_CASES)
+    assert len(ALL) == len(set(ALL))
     assert all(n.startswith("holdout/") for n in devcases.HOLDOUT_CASES)
+    assert all(n.startswith("blind/") for n in devcases.BLIND_CASES)
     assert (DEVCASES / "holdout" / "README.md").exists()
+    assert (DEVCASES / "blind" / "README.md").exists()
 
 
 @pytest.mark.parametrize("name", ALL)

