@@ -36,6 +36,27 @@ def configure(state_dir: Path) -> None:
     Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)
+    bypass_proxy_for_loopback()
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def bypass_proxy_for_loopback() -> None:
+    """Add the loopback names to ``NO_PROXY``/``no_proxy``.
+
+    Prefect's client honours the proxy variables; behind a proxy (or with
+    them pointing at one that is down) its calls to a server on this machine
+    would go to the proxy, which cannot reach this machine's loopback, and the
+    run would stop before its first stage.  The project's own fetch client
+    ignores these variables, so this changes nothing for outgoing requests."""
+    for key in ("NO_PROXY", "no_proxy"):
+        current = [h.strip() for h in os.environ.get(key, "").split(",") if h.strip()]
+        if "*" in current:
+            continue
+        missing = [h for h in LOOPBACK if h not in current]
+        if missing:
+            os.environ[key] = ",".join(current + missing)
 
 
 def configured_api_url() -> str | None:

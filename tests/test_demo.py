@@ -55,17 +55,26 @@ def _env(tmp: Path) -> dict:
     return env
 
 
-def _cli(tmp: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+# A machine behind a proxy, or one whose proxy is down: every proxy variable
+# points at a closed port and nothing is exempt.  The demo must not care.
+DEAD_PROXY = {k: "http://127.0.0.1:9" for k in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
+                                                 "http_proxy", "https_proxy", "all_proxy")}
+DEAD_PROXY.update({"NO_PROXY": "", "no_proxy": ""})
+
+
+def _cli(tmp: Path, *args: str, timeout: int = 300, proxy: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "flows.cli", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=timeout, env=_env(tmp))
+                          text=True, timeout=timeout, env={**_env(tmp), **(proxy or {})})
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """`claimcheck run --case corpus/cases/demo` exactly as the README gives it
-    (outputs and raw store in a temporary folder)."""
+    (outputs and raw store in a temporary folder), with the proxy variables
+    pointing at a closed port."""
     tmp = tmp_path_factory.mktemp("demo")
-    proc = _cli(tmp, "run", "--case", DEMO, "--out", str(tmp / "out"), "--store", str(tmp / "store"), "--quiet")
+    proc = _cli(tmp, "run", "--case", DEMO, "--out", str(tmp / "out"), "--store", str(tmp / "store"), "--quiet",
+                proxy=DEAD_PROXY)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return tmp, tmp / "out" / "demo", proc
 

@@ -433,8 +433,12 @@ def test_app_save_with_10000_decisions_touches_one_row(server_factory, settings)
     t = build_tables()
     srv = server_factory()
     with httpx.Client(base_url=srv.url, timeout=60) as c:
+        assert c.get("/healthz").status_code == 200
+        started = time.perf_counter()
         r = c.post("/api/decisions", json=_ok_body(source_claim_key(t["source_claims"][0]), note="one more"))
+        elapsed = time.perf_counter() - started
         assert r.status_code == 200, r.text
+    assert elapsed < 1.0, f"one save with 10,000 decisions logged took {elapsed:.2f} s"
     st = _state(out / "claimcheck.duckdb")
     assert st["full_loads"] == 1 and st["last_inserted"] == 1
     assert _db_rows(out / "claimcheck.duckdb", "select count(*) from reviews") == [(10_001,)]

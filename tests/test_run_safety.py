@@ -258,10 +258,16 @@ def test_oversized_article_is_refused_with_the_setting_named(tmp_path):
 
 def test_missing_or_empty_article_is_refused_by_run_and_validate(tmp_path):
     case_dir = _case(tmp_path)
-    (case_dir / "article.txt").write_bytes(b"")
-    for command in ("validate", "run"):
-        proc = _cli([sys.executable, "-m", "flows.cli", command, "--case", str(case_dir)], _env(tmp_path),
-                    timeout=120)
-        assert proc.returncode == 2, proc.stderr
-        assert "field 'article': file 'article.txt' is empty" in " ".join(proc.stderr.split())
-        _no_traceback(proc)
+    article = case_dir / "article.txt"
+    for setup, message in (("empty", "file 'article.txt' is empty"), ("missing", "not found next to the case file")):
+        if setup == "empty":
+            article.write_bytes(b"")
+        else:
+            article.unlink()
+        for command in ("validate", "run"):
+            proc = _cli([sys.executable, "-m", "flows.cli", command, "--case", str(case_dir)], _env(tmp_path),
+                        timeout=120)
+            assert proc.returncode == 2, proc.stderr
+            err = " ".join(proc.stderr.split())
+            assert "field 'article'" in err and message in err, (setup, command, err)
+            _no_traceback(proc)
