@@ -115,9 +115,13 @@ def code_version(module: str, attr: str) -> str | None:
 
 def _literal_attr(module: str, attr: str) -> tuple[str | None, Path | None]:
     """``(value, file)`` of a module-level ``ATTR = "..."`` found without
-    importing the module; ``(None, None)`` when it is not written that way."""
-    import ast
+    importing the module; ``(None, None)`` when it is not written that way.
+
+    Read line by line, not with ``ast``: stages key their caches from worker
+    threads, and CPython 3.11's AST constructor can fail with a SystemError
+    when two threads parse at once."""
     import importlib.util
+    import re
 
     try:
         spec = importlib.util.find_spec(module)
@@ -126,15 +130,19 @@ def _literal_attr(module: str, attr: str) -> tuple[str | None, Path | None]:
     if spec is None or not spec.origin or not spec.origin.endswith(".py"):
         return None, None
     try:
-        tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
-    except (OSError, SyntaxError):
+        lines = Path(spec.origin).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
         return None, None
-    for node in tree.body:
-        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
-                and node.targets[0].id == attr):
-            if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
-                return node.value.value, Path(spec.origin)
+    assign = re.compile(rf"^{re.escape(attr)}\s*(?::\s*str\s*)?=\s*(.*)$")
+    literal = re.compile(r"""^(?:"([^"\\]*)"|'([^'\\]*)')\s*(?:#.*)?$""")
+    for line in lines:
+        m = assign.match(line)
+        if m is None:
+            continue
+        lit = literal.match(m.group(1).strip())
+        if lit is None:
             return None, None  # computed: import the module to read it
+        return (lit.group(1) if lit.group(1) is not None else lit.group(2)), Path(spec.origin)
     return None, None
 
 

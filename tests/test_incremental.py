@@ -104,6 +104,27 @@ def test_stage_versions_change_when_the_stage_code_changes(tmp_path, monkeypatch
     assert first.startswith("v1+") and second.startswith("v1+") and first != second
 
 
+def test_stage_versions_are_read_from_source_in_many_threads_at_once(tmp_path, monkeypatch):
+    """Keying caches reads version strings from the stages' source files in
+    worker threads; every thread gets the same answer, and a computed value
+    falls back to importing the module."""
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    from extractors.incremental import code_version
+
+    pkg = tmp_path / "manystage"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text('STAGE_VERSION = "v7"  # the stage id\nDERIVED = "d" + STAGE_VERSION\n')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    sys.modules.pop("manystage", None)
+    with ThreadPoolExecutor(8) as pool:
+        got = set(pool.map(lambda _: code_version("manystage", "STAGE_VERSION"), range(64)))
+    assert len(got) == 1 and next(iter(got)).startswith("v7+")
+    assert "manystage" not in sys.modules  # read without importing
+    assert code_version("manystage", "DERIVED").startswith("dv7+")
+
+
 def test_a_reused_parse_gives_the_same_document_row_as_the_parse(tmp_path):
     """The row a re-run builds from the stored parse columns, without loading
     the parsed document, carries the parser's warnings like the first run's."""
