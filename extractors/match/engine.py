@@ -473,15 +473,6 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
         if len(found) < len(ents):
             notes["entities_missing"] = "not in the evidence: " + ", ".join(e for e in ents if e not in found)
     ev_lemma_set = {x[0] for x in ev.lemmas}
-    # antonyms between claim and evidence words ("increase" / "decrease")
-    for lem, pos, _ in claim.lemmas:
-        if pos not in ("VERB", "ADJ", "ADV", "NOUN"):
-            continue
-        for el, epos, _ in ev.lemmas:
-            if el != lem and epos == pos and _relation(lem, el, _wn_pos(pos)) == "antonym":
-                v["antonym_pair"] = 1.0
-                notes["antonym_pair"] = f"'{lem}' in the claim, its opposite '{el}' in the evidence"
-                break
     cf = claim.frames[0] if claim.frames else None
     # best evidence frame: the sentence sharing most of the claim's words,
     # its predicate's relation to the claim's, and its embedding similarity
@@ -501,6 +492,19 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
         if key > best_key:
             best_i, best_rel, best_key = i, rel, key
     ef = ev.frames[best_i] if ev.frames else None
+    # antonyms between claim words and the words of the sentence that speaks
+    # to the claim ("increase" / "decrease"); an opposite elsewhere in the
+    # passage is about something else
+    if ef is not None:
+        near = [x for x in ev.lemmas if x[0] in sent_lemmas.get(ef.start, ())]
+        for lem, pos, _ in claim.lemmas:
+            if pos not in ("VERB", "ADJ", "ADV", "NOUN"):
+                continue
+            for el, epos, _ in near:
+                if el != lem and epos == pos and _relation(lem, el, _wn_pos(pos)) == "antonym":
+                    v["antonym_pair"] = 1.0
+                    notes["antonym_pair"] = f"'{lem}' in the claim, its opposite '{el}' in the evidence"
+                    break
     if cf and cf.predicate:
         if best_rel is None and cf.predicate in ev_lemma_set:
             best_rel = "same"
