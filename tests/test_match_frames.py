@@ -82,6 +82,13 @@ def test_a_time_of_day_is_not_a_quantity():
     assert [(m.value, m.counted) for m in find_measures("The session opened at 16:30 with 12 members.")] == [(12.0, "member")]
 
 
+def test_a_word_before_a_year_is_no_currency_code():
+    # matching is case-blind, but a three-letter currency code is written in capitals
+    assert [m.value for m in find_measures("The 2010 Harbour Survey counted 4,312 vessels")] == [4312.0]
+    assert [m.surface for m in find_measures("and 2015 saw fewer")] == []
+    assert [(m.value, m.unit) for m in find_measures("a fine of GBP 2000")] == [(2000.0, "GBP")]
+
+
 def test_the_counted_noun_stops_at_punctuation():
     assert [(m.value, m.counted) for m in find_measures("It bought 12 jets, radar and spares.")] == [(12.0, "jet")]
 

@@ -20,6 +20,7 @@ class SourceIndex:
     passages: list[Passage]
     bm25: BM25Okapi | None
     context: str  # title + first passages (byline, meta)
+    numbers: dict[float, list[int]] | None = None  # value -> passages stating it, built on first use
 
 
 @dataclass
@@ -55,12 +56,43 @@ def query_terms(view: ClaimView) -> list[str]:
     return q
 
 
+# Passages stating one of the claim's distinctive values join the candidates
+# whatever their word overlap (a table row, a sentence worded otherwise), at
+# most this many per claim and source.
+NUMBER_CANDIDATES = 3
+
+
+def _distinctive(value: float) -> bool:
+    """A value that picks out few passages: not a small whole number, not a year."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return False
+    if float(value).is_integer():
+        return not (abs(value) < 100 or 1900 <= value <= 2100)
+    return True
+
+
+def _numbers(index: SourceIndex) -> dict[float, list[int]]:
+    if index.numbers is None:
+        table: dict[float, list[int]] = {}
+        for i, p in enumerate(index.passages):
+            for x in find_quantities(p.text):
+                if _distinctive(x.value):
+                    table.setdefault(round(x.value, 6), []).append(i)
+        index.numbers = table
+    return index.numbers
+
+
 def retrieve(view: ClaimView, index: SourceIndex, k: int = 6, gazetteer: Any = None, own: set[str] | None = None) -> list[Candidate]:
     if index.bm25 is None:
         return []
     q = query_terms(view)
     scores = index.bm25.get_scores(q)
     top = sorted(range(len(index.passages)), key=lambda i: scores[i], reverse=True)[:k]
+    values = {round(x.value, 6) for x in view.quantities if _distinctive(x.value)}
+    if values:
+        table = _numbers(index)
+        stating = {i for v in values for i in table.get(v, ())} - set(top)
+        top += sorted(stating, key=lambda i: scores[i], reverse=True)[:NUMBER_CANDIDATES]
     mx = max(scores) if len(scores) else 0.0
     out: list[Candidate] = []
     for i in top:

@@ -83,7 +83,7 @@ def _regex(directory: str | None = None) -> re.Pattern[str]:
     t = _tables(directory)
     sym = [k for k in t["money"] if not k.isalpha()]
     return re.compile(
-        rf"(?P<pre>(?:{_alt(sym)})|\b[A-Z]{{3}}\s)?\s?"
+        rf"(?P<pre>(?:{_alt(sym)})|(?-i:\b[A-Z]{{3}}\s))?\s?"
         rf"(?P<num>(?<![\w.,/:-])\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?(?![\d])|(?<![\w.,/:-])\d+(?:\.\d+)?(?![\d.,]\d)|\b(?:{_alt(t['words'])})\b)"
         rf"(?:(?P<score>\s?[-\u2013]\s?|\s+to\s+)(?P<num2>\d{{1,2}})(?![\d%]))?"
         rf"(?:\s?(?P<mult>{_alt(t['mult'])})\b)?",
