@@ -371,3 +371,16 @@ def test_indefinite_subjects_with_a_name_place_or_measure_are_checkworthy(nlp, t
     assert reason(nlp, text) is None
     # reported by a source, a vague subject is the source's statement
     assert reason(nlp, "Three small harbours show how fragile coastal trade can be.", reported=True) is None
+
+
+@pytest.mark.parametrize("text", [
+    "The port is not shrinking; it is moving inland.",
+    "The council isn't cutting costs, it's shifting them.",
+])
+def test_a_negated_progressive_taken_back_by_an_affirmed_one_is_reframing(nlp, text):
+    assert "reframing" in reason(nlp, text)
+
+
+def test_two_progressives_with_a_measure_or_without_a_denial_are_checkable(nlp):
+    assert reason(nlp, "The port is not shrinking; it is moving 40 berths inland.") is None
+    assert reason(nlp, "The council is cutting costs and it is selling the depot.") is None

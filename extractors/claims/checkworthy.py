@@ -383,6 +383,17 @@ def _evaluative(doc: Any, root: Any, core: list[Any], body: list[Any], ck: dict[
                          and a.lower_ in _lemmas(ck["restrictive_adverbs"])), None)
             if only is not None and not any(t.like_num for t in doc):
                 return f"contrastive reframing ('not {only.text} ...')"
+    # "it's not pivoting west; it's arming everywhere": a negated progressive
+    # taken back by an affirmed one about the same subject (a pronoun)
+    for r in [t for t in doc if t.dep_ == "ROOT" and t.tag_ == "VBG"]:
+        def progressive(v: Any) -> bool:
+            return any(a.dep_ == "aux" and a.lemma_ == "be" for a in v.children)
+        subj = _subject(r)
+        denied = [c for c in r.children if c.dep_ in ("ccomp", "conj", "parataxis") and c.i < r.i
+                  and c.tag_ == "VBG" and progressive(c) and any(x.dep_ == "neg" for x in c.children)]
+        if denied and progressive(r) and not any(x.dep_ == "neg" for x in r.children) \
+                and subj is not None and subj.pos_ == "PRON" and not any(t.like_num for t in doc):
+            return "contrastive reframing ('not ... but ...')"
     for v in core:
         preds: list[Any] = []
         if v.lemma_.lower() in copulas:
