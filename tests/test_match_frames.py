@@ -147,6 +147,16 @@ def test_the_act_done_by_another_named_actor_is_never_support(nlp):
     assert not any("another actor" in r for r in part.reasons), part.reasons
 
 
+def test_a_statement_reported_from_another_named_speaker_is_never_support(nlp):
+    claim = "Harbour master Ilse Varga told the inquiry that the ferry had carried 212 passengers."
+    other = judge(nlp, claim, "Tomas Brenner, for the operator, said the ferry had carried 212 passengers.")
+    assert other.verdict not in ("supported", "partly_supported"), other.reasons
+    assert any("another speaker" in r and "Tomas Brenner" in r for r in other.reasons), other.reasons
+    # the same speaker by surname only is no other speaker
+    same = judge(nlp, claim, "Ms Varga said the ferry had carried 212 passengers.")
+    assert not any("another speaker" in r for r in same.reasons), same.reasons
+
+
 def test_vote_tally_mismatch_contradicts(nlp):
     j = judge(nlp, "The appeals court ruled 5-4 against the city.", "The appeals court ruled 6-3 against the city.")
     assert j.verdict == "contradicted", j.reasons

@@ -232,6 +232,25 @@ def _agent_differs(cf: Frame, ef: Frame, sentence: str, same_entity: Any = None)
     return f"another actor: the evidence's '{ef.predicate_text}' has {ea[0].text} as its doer, not {ca[0].text}"
 
 
+def _speaker_differs(cf: Frame, ef: Frame, sentence: str, same_entity: Any = None) -> str:
+    """The evidence reports the claim's statement from another named speaker:
+    "Prosecutor X told the court that ..." against "Y, defending, said ...".
+    Only when both speakers are names and the claim's is nowhere in that
+    sentence, written out, in part or under an alias."""
+    def name_words(s: str) -> set[str]:
+        return {w for w in re.findall(r"[\w'-]+", s) if w[:1].isupper() and w.lower() not in ("the", "a", "an")}
+
+    cs, es = cf.attribution.strip(), ef.attribution.strip()
+    if not cs or not es or not name_words(cs) or not name_words(es):
+        return ""
+    words = set(re.findall(r"\w+", fold_str(sentence.lower())))
+    ctoks = {fold_str(w.lower()) for w in name_words(cs)}
+    if ctoks & words or ctoks & {fold_str(w.lower()) for w in name_words(es)} \
+            or (same_entity is not None and same_entity(cs, sentence)):
+        return ""
+    return f"another speaker: the evidence has {es} saying it, not {cs}"
+
+
 def _place_check(cf: Frame, ef: Frame, ev: Parsed) -> str:
     """"signed in Paris" against "signed in Belgrade": the claim's place of
     the event is absent from the evidence, which names another place for it."""
@@ -584,6 +603,12 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
             notes["roles_match"] = why
         if rc != "match" and best_rel in _SAME_EVENT:
             other = _agent_differs(cf, ef, ev.text[ef.start:ef.end], same_entity)
+            if other:
+                v["agent_differs"] = 1.0
+                notes["agent_differs"] = other
+        if best_rel in _SAME_EVENT and not v["agent_differs"]:
+            # the same statement from another speaker: the claim's speaker did not say it
+            other = _speaker_differs(cf, ef, ev.text[ef.start:ef.end], same_entity)
             if other:
                 v["agent_differs"] = 1.0
                 notes["agent_differs"] = other
