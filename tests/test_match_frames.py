@@ -155,6 +155,11 @@ def test_a_statement_reported_from_another_named_speaker_is_never_support(nlp):
     # the same speaker by surname only is no other speaker
     same = judge(nlp, claim, "Ms Varga said the ferry had carried 212 passengers.")
     assert not any("another speaker" in r for r in same.reasons), same.reasons
+    # a pronoun or a common noun is no named speaker to differ from
+    for c, e in [("He said the ferry had carried 212 passengers.", claim),
+                 (claim, "Records show the ferry had carried 212 passengers.")]:
+        j = judge(nlp, c, e)
+        assert not any("another speaker" in r for r in j.reasons), j.reasons
 
 
 def test_vote_tally_mismatch_contradicts(nlp):

@@ -232,16 +232,19 @@ def _agent_differs(cf: Frame, ef: Frame, sentence: str, same_entity: Any = None)
     return f"another actor: the evidence's '{ef.predicate_text}' has {ea[0].text} as its doer, not {ca[0].text}"
 
 
+_NOT_NAMES = {"the", "a", "an"}
+
+
 def _speaker_differs(cf: Frame, ef: Frame, sentence: str, same_entity: Any = None) -> str:
     """The evidence reports the claim's statement from another named speaker:
     "Prosecutor X told the court that ..." against "Y, defending, said ...".
     Only when both speakers are names and the claim's is nowhere in that
     sentence, written out, in part or under an alias."""
     def name_words(s: str) -> set[str]:
-        return {w for w in re.findall(r"[\w'-]+", s) if w[:1].isupper() and w.lower() not in ("the", "a", "an")}
+        return {w for w in re.findall(r"[\w'-]+", s) if w[:1].isupper() and w.lower() not in _NOT_NAMES}
 
     cs, es = cf.attribution.strip(), ef.attribution.strip()
-    if not cs or not es or not name_words(cs) or not name_words(es):
+    if not cs or not es or not cf.attribution_named or not ef.attribution_named:
         return ""
     words = set(re.findall(r"\w+", fold_str(sentence.lower())))
     ctoks = {fold_str(w.lower()) for w in name_words(cs)}

@@ -43,7 +43,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extractors.textnorm import fold_str
 
-FRAMES_VERSION = "frames.v2"
+FRAMES_VERSION = "frames.v3"
 
 _ROOT = Path(__file__).resolve().parents[2]
 _LIGHT = {"be", "have", "do", "make", "take", "get", "give", "become", "remain", "keep", "seem", "appear"}
@@ -85,6 +85,7 @@ class Frame:
     modality: str = "asserted"  # asserted | demanded | reported | hypothetical
     modal_word: str = ""
     attribution: str = ""  # speaker of a reported statement
+    attribution_named: bool = False  # the speaker is a name (a proper noun or a named entity), not "he", "data"
     quotes: list[str] = field(default_factory=list)
     lemmas: list[tuple[str, str]] = field(default_factory=list)  # (lemma, coarse POS) of content words
     universal: bool = False  # "all the defendants", "every member"
@@ -439,13 +440,18 @@ def frames(span: Span | Doc, gazetteer_dir: str | None = None) -> list[Frame]:
             lem = fold_str(_lemma(pred_tok))
             pol, negw = _polarity(v, chain, sent, cues)
             modality, mword, speaker = _modality(v, chain, sent, cues)
+            spoken = set(speaker.split())
+            speaker_named = bool(speaker) and any(
+                t.text in spoken and (t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+                                      or t.pos_ == "PROPN" and t.i > sent.start)  # "Records show": a capital, no name
+                for t in sent)
             obj = next((c for c in v.children if c.dep_ in ("dobj", "attr", "acomp", "nsubjpass")), None)
             fr = Frame(
                 text=sent.text, predicate=lem, predicate_text=pred_tok.text,
                 sense=cues.verb_classes.get(lem, lem), actors=_roles(v),
                 object=fold_str(obj.lemma_.lower()) if obj is not None else "",
                 measures=measures, dates=dates, polarity=pol, negation=negw, modality=modality,
-                modal_word=mword, attribution=speaker, quotes=quotes, lemmas=lemmas,
+                modal_word=mword, attribution=speaker, attribution_named=speaker_named, quotes=quotes, lemmas=lemmas,
                 start=sent.start_char, end=sent.end_char, universal=universal, demanded_lemmas=demanded,
             )
             out.append(fr)
