@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "devset"))
 
-VERSION = "verdict.2"
+VERSION = "verdict.3"
 CLASSES = ["supported", "contradicted", "not_found"]
 DEV_WEIGHT = float(next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--dev-weight=")), 10.0))
 C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)

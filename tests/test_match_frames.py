@@ -120,6 +120,9 @@ def test_roles_swapped_contradict(nlp):
     assert same.verdict in SUPPORTIVE, same.reasons
     converse = judge(nlp, "Portugal bought 12 patrol boats from Norway.", "Norway sold 12 patrol boats to Portugal.")
     assert converse.verdict != "contradicted", converse.reasons
+    assert not any("its opposite" in r for r in converse.reasons), converse.reasons
+    # the recipient is the party, not the preposition the parser marks as dative
+    assert [a.text for a in main_frame(nlp("Norway sold 12 patrol boats to Portugal.")).role("recipient")] == ["Portugal"]
 
 
 def test_a_party_named_inside_the_object_keeps_its_role(nlp):

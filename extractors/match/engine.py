@@ -604,6 +604,13 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
         elif rc == "match":
             v["roles_match"] = 1.0
             notes["roles_match"] = why
+            if best_rel == "antonym":
+                # converse verbs with the parties crossed state the same fact
+                # ("X bought from Y" / "Y sold to X"): no opposite
+                for k in ("pred_antonym", "antonym_pair"):
+                    v[k] = 0.0
+                    notes.pop(k, None)
+                notes["roles_match"] = f"{why} (converse: '{cf.predicate_text}' / '{ef.predicate_text}' with the parties crossed)"
         if rc != "match" and best_rel in _SAME_EVENT:
             other = _agent_differs(cf, ef, ev.text[ef.start:ef.end], same_entity)
             if other:

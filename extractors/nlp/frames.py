@@ -43,7 +43,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extractors.textnorm import fold_str
 
-FRAMES_VERSION = "frames.v3"
+FRAMES_VERSION = "frames.v4"
 
 _ROOT = Path(__file__).resolve().parents[2]
 _LIGHT = {"be", "have", "do", "make", "take", "get", "give", "become", "remain", "keep", "seem", "appear"}
@@ -242,7 +242,10 @@ def _roles(v: Token) -> list[Actor]:
         if c.dep_ == "dobj":
             actors += _actor(c, "patient")
         elif c.dep_ == "dative":
-            actors += _actor(c, "recipient")
+            # "gave Serbia jets", or the parser's dative preposition: "sold jets to Serbia"
+            heads = [g for g in c.children if g.dep_ == "pobj"] if c.pos_ == "ADP" else [c]
+            for g in heads:
+                actors += _actor(g, "recipient")
         elif c.dep_ == "agent":
             for g in c.children:
                 if g.dep_ == "pobj":
