@@ -236,6 +236,18 @@ def test_date_of_another_event_does_not_confirm_the_claims(nlp):
     assert judge(nlp, "The council renamed the charter in 2003.", ev).verdict in SUPPORTIVE
 
 
+def test_a_light_verb_dates_no_other_event(nlp):
+    """"had 310 moorings in 2021" dates having, not the building of 2019
+    (WordNet's "build" is a kind of "make", and "cause" shares a sense with "have")."""
+    ev = "The trust built 14 new moorings in Kilbarra harbour, which had 310 moorings in 2021."
+    j = judge(nlp, "The trust built 14 new moorings in Kilbarra harbour in 2019.", ev)
+    assert not any("differs" in r and "2021" in r for r in j.reasons), j.reasons
+    assert j.verdict != "contradicted", j.reasons
+    ev = "Damp caused most of the repairs to the harbour wall, which had 310 moorings in 2021."
+    j = judge(nlp, "Damp caused most of the repairs to the harbour wall in 2019.", ev)
+    assert not any("differs" in r and "2021" in r for r in j.reasons), j.reasons
+
+
 def test_predicate_in_another_part_of_speech_or_a_phrasal_verb(nlp):
     j = judge(nlp, "A ranger was killed in the fire.", "The inquiry examined the fire, which resulted in the killing of a ranger.")
     assert j.verdict in SUPPORTIVE, j.reasons

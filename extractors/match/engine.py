@@ -277,6 +277,17 @@ _SAME_EVENT = ("same", "derivation", "synonym", "hypernym", "hyponym")
 _PRECISION = {"year": 1, "month": 2, "day": 3}
 
 
+def _event_relation(a: str, b: str) -> str | None:
+    """How two dated events relate, for comparing their dates: a light verb
+    ("have", "be", "make", "take" ...) is broader than almost any event and
+    names none, so it dates another event unless it is the same word."""
+    from extractors.match.compare import LIGHT_VERBS
+
+    if a != b and (a in LIGHT_VERBS or b in LIGHT_VERBS):
+        return None
+    return _relation(a, b, None)
+
+
 def _dates_check(cf: Frame, claim: Parsed, ef_dates: list[Any], ev_sentence: str, doc_date: str | None,
                  self_act: bool = False) -> tuple[str, list[str]]:
     """Claim dates against evidence dates of the same event (the verb or event
@@ -298,17 +309,17 @@ def _dates_check(cf: Frame, claim: Parsed, ef_dates: list[Any], ev_sentence: str
         for e in ef_dates:
             if id(e) in used:
                 continue
-            rel = _relation(d.event, e.event, None) if d.event and e.event else None
+            rel = _event_relation(d.event, e.event) if d.event and e.event else None
             if rel in _SAME_EVENT or not d.event or not e.event:
                 same_event.append(e)
         agree = [e for e in ef_dates if dates_agree(dv, dv_of(e))]
         # the date agrees only with another event's ("amended in 1992") while
         # the claim's own event is dated otherwise ("renamed in 1998")
         own = [e for e in ef_dates if e.event and e.precision != "range" and not dates_agree(dv, dv_of(e))
-               and any(_relation(x, e.event, None) in _SAME_EVENT for x in (d.event, cf.predicate) if x)]
-        own.sort(key=lambda e: min(_SAME_EVENT.index(r) for r in (_relation(x, e.event, None) for x in (d.event, cf.predicate) if x)
+               and any(_event_relation(x, e.event) in _SAME_EVENT for x in (d.event, cf.predicate) if x)]
+        own.sort(key=lambda e: min(_SAME_EVENT.index(r) for r in (_event_relation(x, e.event) for x in (d.event, cf.predicate) if x)
                                    if r in _SAME_EVENT))
-        if agree and own and all(e.event and not any(_relation(x, e.event, None) in _SAME_EVENT
+        if agree and own and all(e.event and not any(_event_relation(x, e.event) in _SAME_EVENT
                                                       for x in (d.event, cf.predicate) if x) for e in agree):
             statuses.append("mismatch")
             reasons.append(f"date {d.iso} of '{cf.predicate or d.event}' differs from '{own[0].surface}' ({own[0].event}); "
