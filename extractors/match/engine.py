@@ -277,15 +277,18 @@ _SAME_EVENT = ("same", "derivation", "synonym", "hypernym", "hyponym")
 _PRECISION = {"year": 1, "month": 2, "day": 3}
 
 
-def _event_relation(a: str, b: str) -> str | None:
-    """How two dated events relate, for comparing their dates: a light verb
-    ("have", "be", "make", "take" ...) is broader than almost any event and
-    names none, so it dates another event unless it is the same word."""
+def _event_relation(claim_event: str, evidence_event: str) -> str | None:
+    """How an evidence sentence's dated event relates to the claim's, for
+    comparing their dates: an evidence date on a light verb ("had 310
+    moorings in 2021": "have", "be", "make", "take" ...) dates another event
+    unless the claim uses the same word; WordNet relates those verbs to
+    almost any other.  The claim's own light verb ("took place", "got its
+    name") still names its event."""
     from extractors.match.compare import LIGHT_VERBS
 
-    if a != b and (a in LIGHT_VERBS or b in LIGHT_VERBS):
+    if claim_event != evidence_event and evidence_event in LIGHT_VERBS:
         return None
-    return _relation(a, b, None)
+    return _relation(claim_event, evidence_event, None)
 
 
 def _dates_check(cf: Frame, claim: Parsed, ef_dates: list[Any], ev_sentence: str, doc_date: str | None,
