@@ -282,6 +282,19 @@ def test_resolved_text_is_a_column_of_every_claims_table(tmp_path):
     assert rows == [("clm-0", None), ("clm-1", "The board dismissed him [Rhys Owen].")]
 
 
+LEDGER = SourceSpec(id="ledger-refunds-2024", title="Ferry refunds ordered", publisher="Larne Ledger",
+                    kind="news", published="2024-05-03", cited_as=("[Ledger]",))
+
+
+def ferry_claims(nlp, gazetteer, tmp_path, text, *extra_sources):
+    """Claims of an article on the Larne ferries that cites the Ledger (and *extra_sources*)."""
+    (tmp_path / "article.txt").write_text(text, encoding="utf-8")
+    case = Case(id="larne-ferries", title="Ferries on the Larne route", article="article.txt", published="2024-06-01",
+                root=tmp_path, sources=(LEDGER, *extra_sources))
+    raw = text.encode()
+    return extract_claims(case, read_article(case, parse_document("article", sha256_bytes(raw), raw, "text")), nlp, gazetteer)
+
+
 def test_a_bracketed_label_closing_the_first_sentence_carries_through_its_paragraph(nlp, gazetteer, tmp_path):
     """The sentence splitter cuts "[Ledger]." off the sentence it closes;
     it still names that sentence's source, and the paragraph carries it."""
@@ -290,16 +303,9 @@ def test_a_bracketed_label_closing_the_first_sentence_carries_through_its_paragr
             "The operator had cancelled 40 crossings in March. "
             "Its chief executive resigned in April.\n\n"
             "Sources\n[Ledger] \"Ferry refunds ordered\", Larne Ledger, 3 May 2024.\n")
-    (tmp_path / "article.txt").write_text(text, encoding="utf-8")
-    case = Case(id="larne-ferries", title="Ferries on the Larne route", article="article.txt", published="2024-06-01",
-                root=tmp_path, sources=(
-                    SourceSpec(id="ledger-refunds-2024", title="Ferry refunds ordered", publisher="Larne Ledger",
-                               kind="news", published="2024-05-03", cited_as=("[Ledger]",)),
-                    SourceSpec(id="board-minutes-2024", title="Minutes of the harbour board", publisher="Larne Harbour Board",
-                               kind="report", published="2024-04-30"),
-                ))
-    raw = text.encode()
-    claims = extract_claims(case, read_article(case, parse_document("article", sha256_bytes(raw), raw, "text")), nlp, gazetteer)
+    claims = ferry_claims(nlp, gazetteer, tmp_path, text,
+                          SourceSpec(id="board-minutes-2024", title="Minutes of the harbour board",
+                                     publisher="Larne Harbour Board", kind="report", published="2024-04-30"))
     assert find(claims, "A county judge ruled").cited_source_ids == ["ledger-refunds-2024"]
     assert find(claims, "The operator had cancelled 40 crossings").cited_source_ids == ["ledger-refunds-2024"]
     assert find(claims, "Its chief executive resigned").cited_source_ids == ["ledger-refunds-2024"]
@@ -325,14 +331,7 @@ def test_after_the_authors_own_question_the_paragraph_is_the_authors_voice(nlp, 
             "The next winter will bring the same cancellations back. "
             "The route reopened on 2 June 2024.\n\n"
             "Sources\n[Ledger] \"Ferry refunds ordered\", Larne Ledger, 3 May 2024.\n")
-    (tmp_path / "article.txt").write_text(text, encoding="utf-8")
-    case = Case(id="larne-ferries", title="Ferries on the Larne route", article="article.txt", published="2024-06-01",
-                root=tmp_path, sources=(
-                    SourceSpec(id="ledger-refunds-2024", title="Ferry refunds ordered", publisher="Larne Ledger",
-                               kind="news", published="2024-05-03", cited_as=("[Ledger]",)),
-                ))
-    raw = text.encode()
-    claims = extract_claims(case, read_article(case, parse_document("article", sha256_bytes(raw), raw, "text")), nlp, gazetteer)
+    claims = ferry_claims(nlp, gazetteer, tmp_path, text)
     # the paragraph without a question still inherits the section's source
     assert find(claims, "The harbour board met twice").cited_source_ids == ["ledger-refunds-2024"]
     for start in ("Regulators deserved more patience", "The next winter will bring"):
