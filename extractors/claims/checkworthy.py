@@ -248,10 +248,7 @@ def assess(doc: Any, *, reported: bool = False, explicit: bool = False, in_quest
         lead = subj.left_edge.i
         kept = [t for t in body if t.i >= lead or _top(t, root).dep_ not in ("prep", "npadvmod", "advcl", "advmod")
                 or _dates_main_verb(_top(t, root))]
-        # a nationality adjective ("European costs") names nothing to check
-        specific = any((t.ent_type_ in ENTITY_LABELS | NUMERIC_LABELS or t.pos_ == "PROPN" or t.like_num
-                        or re.match(r"^[A-Z]{2,}", t.text) or t.text in QUOTE_MARKS)
-                       and not (t.ent_type_ == "NORP" and t.dep_ == "amod") for t in kept)
+        specific = any(_specific(t) for t in kept)
         # a pronoun, or a noun phrase pointing back ("the blueprint", "that
         # risk"); a bare generic noun ("carbon dioxide") names its subject
         det = next((c.lower_ for c in subj.children if c.dep_ == "det"), None)
@@ -275,13 +272,19 @@ def assess(doc: Any, *, reported: bool = False, explicit: bool = False, in_quest
         subjects = [x for v in core for x in [_subject(v)] if x is not None]
         if subjects and all(_indefinite(x, ck) for x in subjects):
             inside = {t.i for x in subjects for h in _heads(x) for t in h.subtree if _describes(t, h)}
-            elsewhere = any((t.ent_type_ in ENTITY_LABELS | NUMERIC_LABELS or t.pos_ == "PROPN" or t.like_num
-                             or re.match(r"^[A-Z]{2,}", t.text) or t.text in QUOTE_MARKS)
-                            and not (t.ent_type_ == "NORP" and t.dep_ == "amod")
-                            for t in kept if t.i not in inside)
+            elsewhere = any(_specific(t) for t in kept if t.i not in inside)
             if not elsewhere and not (has_dates or has_quotes):
                 return "nothing specific to check (indefinite subject, no name, number, date or quote)"
     return None
+
+
+def _specific(t: Any) -> bool:
+    """A token that names something to check: an entity, proper noun,
+    number, acronym or quote mark; a nationality adjective ("European
+    costs") names nothing."""
+    return bool((t.ent_type_ in ENTITY_LABELS | NUMERIC_LABELS or t.pos_ == "PROPN" or t.like_num
+                 or re.match(r"^[A-Z]{2,}", t.text) or t.text in QUOTE_MARKS)
+                and not (t.ent_type_ == "NORP" and t.dep_ == "amod"))
 
 
 def _heads(subj: Any) -> list[Any]:
