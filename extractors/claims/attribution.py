@@ -50,6 +50,7 @@ class Draft:
     topic: str | None
     sources: set[str] = field(default_factory=set)
     how: set[str] = field(default_factory=set)  # explicit | reference | carried | section | source_list
+    after_question: bool = False  # an earlier sentence of its paragraph is the author's own question
 
     @property
     def reported(self) -> bool:
@@ -533,6 +534,7 @@ def attribute(case: Case, article: Article, drafts: list[Draft], nlp: Any = None
                    + [si for si in questions if si > first] or [10 ** 6])
         for d in group:
             si = d.piece.sent_index
+            d.after_question = any(q < si for q in questions)
             clause_doc = parse(d.raw) if d.raw.strip() else None
             own = _explicit(src, d.raw, clause_doc, reporting, label_ids | carried | sent_ids.get(si, set()))
             refs = sent_refs.get(si, set())

@@ -401,11 +401,6 @@ def extract_claims(case: Case, article: Article, nlp: Any, gazetteer: Any) -> li
         attribute(case, article, drafts, nlp)
         claims: list[Claim] = []
         seen: set[str] = set()
-        # sentences of a paragraph that follow the author's own question
-        asked: dict[int, int] = {}
-        for d in drafts:
-            if asks(d.piece.sentence):
-                asked[d.para.number] = min(asked.get(d.para.number, d.piece.sent_index), d.piece.sent_index)
         for d in drafts:
             cs, ce = d.para.span(d.piece.start, d.piece.end)
             c = claim_from_text(case.id, article.text[cs:ce], nlp, gazetteer, paragraph=d.para.number,
@@ -413,7 +408,7 @@ def extract_claims(case: Case, article: Article, nlp: Any, gazetteer: Any) -> li
                                 resolved_text=d.piece.text, reported=d.reported or d.piece.speech,
                                 explicit=d.explicit or d.piece.speech,
                                 in_question=asks(d.piece.sentence),
-                                answers_question=d.piece.sent_index > asked.get(d.para.number, 10 ** 6),
+                                answers_question=d.after_question,
                                 described=d.piece.kind == "description", label=d.piece.label)
             if c.claim_id in seen:
                 continue

@@ -29,6 +29,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from extractors.claims.quantities import dates_agree, find_dates
+from extractors.match.compare import LIGHT_VERBS
 from extractors.match.units import Measure, compare_measures, find_measures, table_sentences
 from extractors.match.verdict_model import SUPPORT_BLOCKERS
 from extractors.nlp.frames import Frame, _lemma, frames, load_cues
@@ -284,8 +285,6 @@ def _event_relation(claim_event: str, evidence_event: str) -> str | None:
     unless the claim uses the same word; WordNet relates those verbs to
     almost any other.  The claim's own light verb ("took place", "got its
     name") still names its event."""
-    from extractors.match.compare import LIGHT_VERBS
-
     if claim_event != evidence_event and evidence_event in LIGHT_VERBS:
         return None
     return _relation(claim_event, evidence_event, None)
