@@ -59,7 +59,7 @@ def test_units_convert_and_rates_agree():
     a = find_measures("The pipeline will carry 3 bcm a year.")
     b = find_measures("The line is built for 3 billion cubic metres annually.")
     assert compare_measures(a, b).status == "match"
-    c = find_measures("The line is built for 4 billion cubic metres annually.")
+    c = find_measures("The pipeline is built for 4 billion cubic metres annually.")
     assert compare_measures(a, c).status == "mismatch"
     assert compare_measures(find_measures("a 45% share"), find_measures("45 per cent of the market")).status == "match"
     assert compare_measures(find_measures("a grant of SEK 40 million"), find_measures("SEK 40,000,000 was paid")).status == "match"
@@ -282,3 +282,65 @@ def test_judge_command_on_a_jsonl_file(tmp_path):
     assert "line 2" in got[1]["error"]
     assert got[2]["id"] == "c" and got[2]["verdict"] in SUPPORTIVE and 0.0 <= got[2]["score"] <= 1.0 and got[2]["reasons"]
     assert got[3]["id"] == "d" and "evidence" in got[3]["error"]
+
+
+def test_a_pair_of_numbers_is_a_score_only_next_to_a_word_of_voting():
+    assert [m.dimension for m in find_measures("The court ruled 5-4 on Monday.")] == ["score"]
+    assert [m.dimension for m in find_measures("It was a 6-3 decision.")] == ["score"]
+    # an age range and a change are ranges: both numbers read, the unit shared
+    ages = find_measures("Adults aged 21 to 64 were asked.")
+    assert [(m.value, m.dimension) for m in ages] == [(21.0, "count"), (64.0, "count")]
+    change = find_measures("The rate fell from 18.6 to 18.1 percent.")
+    assert [(m.value, m.dimension) for m in change] == [(18.6, "percent"), (18.1, "percent")]
+    status = lambda a, b: compare_measures(find_measures(a), find_measures(b)).status  # noqa: E731
+    assert status("the rate fell from 18.6 to 18.1 percent", "the rate dropped from 18.6 percent to 18.1 percent") == "match"
+    assert "score" not in {m.dimension for m in find_measures("workers aged 21 to 64")}
+
+
+def test_proportions_are_percentages():
+    [m] = find_measures("About four in ten adults had a job.")
+    assert (m.value, m.dimension, m.approx) == (40.0, "percent", True)
+    [m] = find_measures("nine out of 10 new posts")
+    assert (m.value, m.dimension) == (90.0, "percent")
+    [m] = find_measures("The risk was 1-in-20 for them.")
+    assert m.value == 5.0
+    status = lambda a, b: compare_measures(find_measures(a), find_measures(b)).status  # noqa: E731
+    assert status("about four in ten adults with a disability had a job", "adults with a disability: 41.1 percent had a job") in ("match", "close")
+    assert status("one in four adults had a job", "adults: 41.1 percent had a job") == "mismatch"
+
+
+def test_a_different_figure_counts_against_the_claim_only_when_it_is_of_the_same_thing():
+    status = lambda a, b: compare_measures(find_measures(a), find_measures(b)).status  # noqa: E731
+    claim = "The survey counts about 56.7 million people with a disability."
+    # the same thing counted, another figure: a mismatch
+    assert status(claim, "The survey found 50.1 million people with a disability.") == "mismatch"
+    # a figure of something else (the whole population): not a contradiction
+    assert status(claim, "Those shares are of the 303.9 million people in the civilian population.") == "absent"
+    reason = compare_measures(find_measures(claim), find_measures("Those shares are of the 303.9 million people in the civilian population.")).reasons[0]
+    assert "something else" in reason
+
+
+def test_the_documents_date_dates_only_its_publishers_own_act(nlp):
+    def one(claim, evidence, date, title):
+        return judge_pairs([{"claim": claim, "evidence": evidence, "date": date, "title": title}], nlp)[0]
+
+    # a sentence-initial capital is no publisher: "Heart disease" is the subject, not the author
+    j = one("Heart disease has been the leading cause of death since 1921.",
+            "Heart disease and stroke remain the leading causes of death.", "2011-01-14", "Deaths from heart disease and stroke")
+    assert not any("document's date" in r for r in j.reasons), j.reasons
+    # the publisher named as the actor: the document's date is the act's date
+    j = one("On 3 May 2021 the Harbour Board adopted the mooring plan.", "The Harbour Board adopts the mooring plan.",
+            "2021-05-03", "Harbour Board decision on the mooring plan")
+    assert any("matches the document's date" in r for r in j.reasons), j.reasons
+
+
+def test_a_figure_said_in_the_claims_words_is_the_one_compared():
+    status = lambda a, b: compare_measures(find_measures(a), find_measures(b)).status  # noqa: E731
+    claim = "Trade secret cases rose 29 percent."
+    # the 29 percent belongs to seizures; the trade secret cases rose 12 percent
+    assert status(claim, "Trade secret cases rose 12 percent, while seizures rose 29 percent.") == "mismatch"
+    # no figure in the claim's words: the same value still agrees
+    assert status(claim, "Seizures rose 29 percent.") == "match"
+    # a count whose noun is left out, said in the same words
+    assert status("Of the 208 defendants, 121 received no prison term.",
+                  "Courts sentenced 208 defendants; of these, 102 received no prison term.") == "mismatch"

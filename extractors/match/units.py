@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,9 @@ class Measure:
     surface: str
     start: int
     end: int
+    # content words around the number ("people with a disability", the row
+    # and column of a table cell): what the figure is a figure of
+    context: tuple[str, ...] = field(default=(), compare=False)
 
     def key(self) -> str:
         return f"{self.dimension}/{self.rate}" if self.rate else self.dimension
@@ -70,8 +73,10 @@ def _tables(directory: str | None = None) -> dict[str, Any]:
     clock = [m.lower() for m in u.get("clock", {}).get("markers", [])]
     # what follows a number that is a time of day: "4am", "16:30"
     clock_re = re.compile(rf"\s?(?:{_alt(clock)})(?![\w])|[:.]\d\d\b" if clock else r"[:.]\d\d\b")
+    score_cues = [c.lower() for c in u.get("scores", {}).get("cues", [])]
+    proportion = [c.lower() for c in u.get("proportions", {}).get("links", [])]
     return {"units": units, "money": money, "mult": mult, "words": words, "approx": approx, "rates": rates, "ratios": ratios,
-            "tolerance": tolerance, "clock": clock_re}
+            "tolerance": tolerance, "clock": clock_re, "score_cues": set(score_cues), "proportion_links": proportion}
 
 
 def _alt(keys: Any) -> str:
@@ -85,7 +90,7 @@ def _regex(directory: str | None = None) -> re.Pattern[str]:
     return re.compile(
         rf"(?P<pre>(?:{_alt(sym)})|(?-i:\b[A-Z]{{3}}\s))?\s?"
         rf"(?P<num>(?<![\w.,/:-])\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?(?![\d])|(?<![\w.,/:-])\d+(?:\.\d+)?(?![\d.,]\d)|\b(?:{_alt(t['words'])})\b)"
-        rf"(?:(?P<score>\s?[-\u2013]\s?|\s+to\s+)(?P<num2>\d{{1,2}})(?![\d%]))?"
+        rf"(?:(?P<score>\s?[-\u2013]\s?|\s+to\s+)(?P<num2>\d{{1,2}})(?![\d%]|[.,]\d))?"
         rf"(?:\s?(?P<mult>{_alt(t['mult'])})\b)?",
         re.IGNORECASE,
     )
@@ -128,7 +133,10 @@ def find_measures(text: str, directory: str | None = None) -> list[Measure]:
     t = _tables(directory)
     out: list[Measure] = []
     low = text.lower()
-    for m in _regex(directory).finditer(text):
+    rx = _regex(directory)
+    pos = 0
+    while (m := rx.search(text, pos)) is not None:
+        pos = m.end()
         raw = m.group("num")
         if raw is None:
             continue
@@ -136,13 +144,18 @@ def find_measures(text: str, directory: str | None = None) -> list[Measure]:
         is_word = not raw[0].isdigit()
         value = t["words"][raw.lower()] if is_word else float(raw.replace(",", ""))
         tail = low[end:end + 80]
-        # vote tallies and scores: "ruled 5-4", "by 6 to 3"
-        if m.group("num2") and not m.group("mult") and not is_word and value < 100:
+        # vote tallies and scores: "ruled 5-4", "a 6-3 decision", whole
+        # numbers next to a word of voting or winning
+        if m.group("num2") and not m.group("mult") and not is_word and value < 100 and "." not in raw \
+                and _score_cue(low, start, m.end("num2"), t["score_cues"]):
             out.append(Measure(value * 100 + float(m.group("num2")), "score", "", "", "", False, 0.0,
                                text[start:m.end("num2")], start, m.end("num2")))
             continue
         if m.group("num2"):
-            end = m.end("num")  # "2010-12": a range or a date, keep the first number only
+            # a range ("aged 21 to 64", "from 18.6 to 18.1 percent") or a date
+            # ("2010-12"): the first number here, the second read next
+            end = m.end("num")
+            pos = m.start("num2")
             tail = low[end:end + 80]
         if not is_word and _YEAR.match(raw) and not m.group("pre") and not m.group("mult") \
                 and not re.match(r"\s*(%|per ?cent|people|votes)", tail):
@@ -200,7 +213,79 @@ def find_measures(text: str, directory: str | None = None) -> list[Measure]:
             rate = t["rates"][rm.group(1)]
         prec = _precision(raw if not is_word else str(int(value)), approx)
         out.append(Measure(value * factor, dim, unit, rate, counted, approx, prec, text[start:end].strip(), start, end))
-    return _with_ratios(text, out, t)
+    out = _with_proportions(text, _ranges_share_units(text, out), t)
+    return [replace(x, context=_context(text, x.start, x.end, t)) for x in _with_ratios(text, out, t)]
+
+
+def _score_cue(low: str, start: int, end: int, cues: set[str]) -> bool:
+    """A word of voting or winning within three words before or after."""
+    before = re.findall(r"[a-z]+", low[max(0, start - 40):start])[-3:]
+    after = re.findall(r"[a-z]+", low[end:end + 40])[:3]
+    return any(w in cues for w in before + after)
+
+
+def _ranges_share_units(text: str, found: list[Measure]) -> list[Measure]:
+    """"from 18.6 to 18.1 percent", "between 5 and 7 bcm": the first number of
+    a range takes the unit written after the second."""
+    out = list(found)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if a.dimension == "count" and not a.counted and not a.unit and b.unit and b.dimension != "count" \
+                and re.fullmatch(r"\s*(?:to|and|-|\u2013)\s*", text[a.end:b.start]):
+            factor = b.value / _number(b) if _number(b) else 1.0
+            out[i] = replace(a, value=a.value * factor, dimension=b.dimension, unit=b.unit, rate=b.rate)
+    return out
+
+
+def _number(m: Measure) -> float:
+    """The number as written in *m*'s surface (before its unit's factor)."""
+    g = re.search(r"\d[\d,]*(?:\.\d+)?", m.surface)
+    return float(g.group(0).replace(",", "")) if g else 0.0
+
+
+def _with_proportions(text: str, found: list[Measure], t: dict[str, Any]) -> list[Measure]:
+    """"four in ten adults", "1-in-20", "9 out of 10": one percent measure,
+    as precise as half a step of the second number ("four in ten": 38-42%)."""
+    links = t["proportion_links"]
+    if not links:
+        return found
+    num = rf"(\d+|{_alt(t['words'])})"
+    rx = re.compile(rf"(?<![\w.,]){num}(?:\s+|-)(?:{_alt(links)})(?:\s+|-){num}\b", re.IGNORECASE)
+    out = list(found)
+    for m in rx.finditer(text):
+        a, b = (float(g) if g[0].isdigit() else t["words"].get(g.lower(), 0.0) for g in (m.group(1), m.group(2)))
+        if not (0 < a <= b):
+            continue
+        s, e = m.start(), m.end()
+        out = [x for x in out if x.end <= s or x.start >= e]
+        before = text[max(0, s - 20):s].lower()
+        approx = any(re.search(r"(?<![\w])" + re.escape(x) + r"\s*$", before) for x in t["approx"])
+        out.append(Measure(100.0 * a / b, "percent", "", "", "", approx, 0.5 / b, text[s:e], s, e))
+    return sorted(out, key=lambda x: x.start)
+
+
+_CONTEXT_WORDS = 8
+_CLAUSE_END = re.compile(r"[.!?;,](?:\s|$)|\b(?:while|whereas|but)\b", re.IGNORECASE)
+
+
+def _context(text: str, start: int, end: int, t: dict[str, Any]) -> tuple[str, ...]:
+    """Content words within eight words either side of a number, in its
+    clause (up to a comma, a semicolon, "while", "but": the other figure of
+    "cases rose 12 percent, while seizures rose 29 percent" is another
+    clause's); a table cell's sentence is its row and column."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    left = _CLAUSE_END.split(text[max(0, start - 200):start])[-1]
+    right = _CLAUSE_END.split(text[end:end + 200])[0]
+    words = re.findall(r"[a-z][a-z'-]*", left.lower())[-_CONTEXT_WORDS:] + re.findall(r"[a-z][a-z'-]*", right.lower())[:_CONTEXT_WORDS]
+    skip = set(t["units"]) | set(t["money"]) | set(t["mult"]) | set(t["words"]) | set(t["rates"])
+    out = []
+    for w in words:
+        w = w.strip("'-")
+        if len(w) < 3 or w in STOP_WORDS or w in skip or re.fullmatch(rf"(?:{_MONTHS})", w):
+            continue
+        out.append(_lemma_noun(w))
+    return tuple(dict.fromkeys(out))
 
 
 def _with_ratios(text: str, found: list[Measure], t: dict[str, Any]) -> list[Measure]:
@@ -250,17 +335,29 @@ def compare_measures(claim: list[Measure], source: list[Measure], same_thing: An
         same = [s for s in source if comparable(c, s) or (
             same_thing is not None and c.dimension == s.dimension == "count" and c.counted and s.counted and same_thing(c.counted, s.counted))]
         if not same and c.dimension == "count":
-            same = [s for s in source if s.dimension == "count" and _close(c.value, s.value, 1e-6)]
+            # a count whose noun is not written ("121 received no prison
+            # term"): the same value, or a count said in the same words
+            same = [s for s in source if s.dimension == "count" and (_close(c.value, s.value, 1e-6) or _shared_context(c, s) >= 2)]
         if not same:
             statuses.append("absent")
             reasons.append(f"number '{c.surface}' not in the evidence")
             continue
         tol = max(c.precision, s_prec := 0.0)
-        exact = [s for s in same if _close(c.value, s.value, 1e-6)]
+        # the figures said in the claim's words ("people with a disability"),
+        # most words shared first, are the ones it is compared with; when none is, the same value
+        # still agrees, but another value says nothing against the claim
+        # (the "303.9 million people" of the whole population)
+        worded = [s for s in same if _same_context(c, s, same_thing)]
+        if len(worded) > 1:
+            # the figures whose clause shares most words with the claim's
+            most = max(_shared_context(c, s) for s in worded)
+            worded = [s for s in worded if _shared_context(c, s) == most]
+        exact = [s for s in (worded or same) if _close(c.value, s.value, 1e-6)]
         if not exact and c.dimension == "count":
             # "12 Rafale fighters" / "12 jets": the same count of a thing named
             # otherwise agrees; a different count needs the same thing to differ
-            exact = [s for s in source if s.dimension == "count" and _close(c.value, s.value, 1e-6)]
+            exact = [s for s in source if s.dimension == "count" and _close(c.value, s.value, 1e-6)
+                     and (not worded or _same_context(c, s, same_thing))]
         if exact:
             x = exact[0]
             parts = [o for o in source if o is not x and o.dimension in ("count", "people") and 0 <= o.start - x.end < 80]
@@ -272,6 +369,11 @@ def compare_measures(claim: list[Measure], source: list[Measure], same_thing: An
                 continue
             statuses.append("match")
             reasons.append(f"number {c.surface} matches '{x.surface}'")
+            continue
+        same = worded
+        if not same:
+            statuses.append("absent")
+            reasons.append(f"number '{c.surface}' not in the evidence (its figures there are of something else)")
             continue
         near = [s for s in same if _close(c.value, s.value, max(tol, s.precision, tolerance.get(c.dimension, 0.0), 0.05 if (c.approx or s.approx) else 0.0))]
         if near:
@@ -292,6 +394,22 @@ def compare_measures(claim: list[Measure], source: list[Measure], same_thing: An
     if "close" in statuses:
         return MeasureCheck("close", reasons)
     return MeasureCheck("match", reasons)
+
+
+def _shared_context(c: Measure, s: Measure) -> int:
+    from extractors.match.compare import stem
+
+    return len({stem(w) for w in c.context} & {stem(w) for w in s.context})
+
+
+def _same_context(c: Measure, s: Measure, same_thing: Any = None) -> bool:
+    """The words around the two figures share one (or a related word): they
+    can be figures of the same thing."""
+    if not c.context or not s.context:
+        return True  # nothing to tell them apart
+    if _shared_context(c, s):
+        return True
+    return same_thing is not None and any(same_thing(a, b) for a in c.context for b in s.context)
 
 
 def table_sentences(text: str) -> list[str]:
