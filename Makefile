@@ -10,6 +10,9 @@ ifeq ($(UV),)
 UV := $(CURDIR)/.tools/bin/uv
 endif
 PYTHON ?= python3
+# the suite runs in two processes (pytest-xdist), a test file per process at a
+# time so module fixtures (a fetched case, a browser) are built once
+PYTEST_WORKERS ?= 2
 
 .PHONY: run demo test sync bench help
 
@@ -35,7 +38,7 @@ demo: sync
 
 test: sync
 	$(UV) run python -m tests.browser_setup
-	$(UV) run pytest $(PYTEST_ARGS)
+	$(UV) run pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Scripts that write committed files (the frozen split, the trained model) and
 # the shared CLIMATE-FEVER reader are not benchmarks: `make bench` leaves them out.

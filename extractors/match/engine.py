@@ -284,8 +284,9 @@ def _event_relation(claim_event: str, evidence_event: str) -> str | None:
     moorings in 2021": "have", "be", "make", "take" ...) dates another event
     unless the claim uses the same word; WordNet relates those verbs to
     almost any other.  The claim's own light verb ("took place", "got its
-    name") still names its event."""
-    if claim_event != evidence_event and evidence_event in LIGHT_VERBS:
+    name") still names its event, but a claim's state ("had been the
+    leading cause since 1921") is no event another verb can date."""
+    if claim_event != evidence_event and (evidence_event in LIGHT_VERBS or claim_event in load_cues().stative_verbs):
         return None
     return _relation(claim_event, evidence_event, None)
 

@@ -75,8 +75,12 @@ def _tables(directory: str | None = None) -> dict[str, Any]:
     clock_re = re.compile(rf"\s?(?:{_alt(clock)})(?![\w])|[:.]\d\d\b" if clock else r"[:.]\d\d\b")
     score_cues = [c.lower() for c in u.get("scores", {}).get("cues", [])]
     proportion = [c.lower() for c in u.get("proportions", {}).get("links", [])]
+    identifiers = {w.lower() for w in u.get("identifiers", {}).get("words", [])}
+    ages = u.get("ages", {})
+    age_after = re.compile(rf"\s*(?:{_alt([a.lower() for a in ages.get('after', [])])})\b" if ages.get("after") else r"(?!)")
     return {"units": units, "money": money, "mult": mult, "words": words, "approx": approx, "rates": rates, "ratios": ratios,
-            "tolerance": tolerance, "clock": clock_re, "score_cues": set(score_cues), "proportion_links": proportion}
+            "tolerance": tolerance, "clock": clock_re, "score_cues": set(score_cues), "proportion_links": proportion,
+            "identifiers": identifiers, "age_words": {w.lower() for w in ages.get("before", [])}, "age_after": age_after}
 
 
 def _alt(keys: Any) -> str:
@@ -160,6 +164,13 @@ def find_measures(text: str, directory: str | None = None) -> list[Measure]:
         if not is_word and _YEAR.match(raw) and not m.group("pre") and not m.group("mult") \
                 and not re.match(r"\s*(%|per ?cent|people|votes)", tail):
             continue  # a year
+        word_before = re.search(r"\b([a-z]+)\.?\s*$", low[max(0, start - 16):start])
+        if not m.group("pre") and word_before and (word_before.group(1) in t["identifiers"] and not is_word
+                                                   or word_before.group(1) in t["age_words"]):
+            pos = m.end()  # the range's second number too ("aged 21 to 64")
+            continue  # a reference ("Table 324", "Section 403") or an age, not a quantity
+        if not m.group("pre") and t["age_after"].match(low[m.end():m.end() + 30]):
+            continue  # "65 and older", "a 40-year-old"
         if re.match(rf"\s*(?:{_MONTHS})\b", tail) or re.search(rf"\b(?:{_MONTHS})\.?\s*$", low[max(0, start - 12):start]):
             continue  # a day of a month
         if t["clock"].match(tail):
@@ -254,8 +265,8 @@ def _with_proportions(text: str, found: list[Measure], t: dict[str, Any]) -> lis
     out = list(found)
     for m in rx.finditer(text):
         a, b = (float(g) if g[0].isdigit() else t["words"].get(g.lower(), 0.0) for g in (m.group(1), m.group(2)))
-        if not (0 < a <= b):
-            continue
+        if not (0 < a <= b) or (m.group(2)[0].isdigit() and _YEAR.match(m.group(2))):
+            continue  # "825 in 2008" is a number and a year
         s, e = m.start(), m.end()
         out = [x for x in out if x.end <= s or x.start >= e]
         before = text[max(0, s - 20):s].lower()
@@ -335,9 +346,7 @@ def compare_measures(claim: list[Measure], source: list[Measure], same_thing: An
         same = [s for s in source if comparable(c, s) or (
             same_thing is not None and c.dimension == s.dimension == "count" and c.counted and s.counted and same_thing(c.counted, s.counted))]
         if not same and c.dimension == "count":
-            # a count whose noun is not written ("121 received no prison
-            # term"): the same value, or a count said in the same words
-            same = [s for s in source if s.dimension == "count" and (_close(c.value, s.value, 1e-6) or _shared_context(c, s) >= 2)]
+            same = [s for s in source if s.dimension == "count" and _close(c.value, s.value, 1e-6)]
         if not same:
             statuses.append("absent")
             reasons.append(f"number '{c.surface}' not in the evidence")
@@ -348,16 +357,17 @@ def compare_measures(claim: list[Measure], source: list[Measure], same_thing: An
         # still agrees, but another value says nothing against the claim
         # (the "303.9 million people" of the whole population)
         worded = [s for s in same if _same_context(c, s, same_thing)]
-        if len(worded) > 1:
-            # the figures whose clause shares most words with the claim's
-            most = max(_shared_context(c, s) for s in worded)
-            worded = [s for s in worded if _shared_context(c, s) == most]
         exact = [s for s in (worded or same) if _close(c.value, s.value, 1e-6)]
         if not exact and c.dimension == "count":
             # "12 Rafale fighters" / "12 jets": the same count of a thing named
             # otherwise agrees; a different count needs the same thing to differ
             exact = [s for s in source if s.dimension == "count" and _close(c.value, s.value, 1e-6)
                      and (not worded or _same_context(c, s, same_thing))]
+        if len(worded) > 1:
+            # another value counts against the claim only from the figures
+            # whose clause shares most words with the claim's
+            most = max(_shared_context(c, s) for s in worded)
+            worded = [s for s in worded if _shared_context(c, s) == most]
         if exact:
             x = exact[0]
             parts = [o for o in source if o is not x and o.dimension in ("count", "people") and 0 <= o.start - x.end < 80]
@@ -397,19 +407,24 @@ def compare_measures(claim: list[Measure], source: list[Measure], same_thing: An
 
 
 def _shared_context(c: Measure, s: Measure) -> int:
+    """Words the two figures' clauses share, besides the thing counted
+    (which ``comparable`` has matched already)."""
     from extractors.match.compare import stem
 
-    return len({stem(w) for w in c.context} & {stem(w) for w in s.context})
+    own = {stem(w) for w in (c.counted, s.counted) if w}
+    return len(({stem(w) for w in c.context} & {stem(w) for w in s.context}) - own)
 
 
 def _same_context(c: Measure, s: Measure, same_thing: Any = None) -> bool:
     """The words around the two figures share one (or a related word): they
     can be figures of the same thing."""
-    if not c.context or not s.context:
+    own = {w for w in (c.counted, s.counted) if w}
+    cc, sc = [w for w in c.context if w not in own], [w for w in s.context if w not in own]
+    if not cc or not sc:
         return True  # nothing to tell them apart
     if _shared_context(c, s):
         return True
-    return same_thing is not None and any(same_thing(a, b) for a in c.context for b in s.context)
+    return same_thing is not None and any(same_thing(a, b) for a in cc for b in sc)
 
 
 def table_sentences(text: str) -> list[str]:

@@ -43,7 +43,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extractors.textnorm import fold_str
 
-FRAMES_VERSION = "frames.v4"
+FRAMES_VERSION = "frames.v5"
 
 _ROOT = Path(__file__).resolve().parents[2]
 _LIGHT = {"be", "have", "do", "make", "take", "get", "give", "become", "remain", "keep", "seem", "appear"}
@@ -108,6 +108,8 @@ class Cues:
     hyp_marks: frozenset[str]
     negating_verbs: frozenset[str]
     verb_classes: dict[str, str]
+    calendar_nouns: frozenset[str] = frozenset()
+    stative_verbs: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=4)
@@ -127,6 +129,8 @@ def load_cues(directory: str | None = None) -> Cues:
         hyp_modals=f(mod.get("hypothetical_modals", [])), hyp_marks=f(mod.get("hypothetical_marks", [])),
         negating_verbs=f(neg.get("negating_verbs", [])),
         verb_classes={k.lower(): v for k, v in data.get("verbs", {}).items()},
+        calendar_nouns=f(data.get("dates", {}).get("calendar_nouns", [])),
+        stative_verbs=f(data.get("dates", {}).get("stative_verbs", [])),
     )
 
 
@@ -362,6 +366,8 @@ def _dates(span: Span | Doc, text_offset: int) -> list[DatedEvent]:
 
     out = []
     doc = span.doc if isinstance(span, Span) else span
+    # a date's own nouns ("the fall of 2006", "the first quarter") name no event
+    calendar = load_cues().calendar_nouns
     for d in find_dates(span.text):
         a = text_offset + d.start
         tok = next((t for t in doc if t.idx >= a), None)
@@ -371,7 +377,7 @@ def _dates(span: Span | Doc, text_offset: int) -> list[DatedEvent]:
             if cur is None or cur.head is cur:
                 break
             cur = cur.head
-            if cur.pos_ == "VERB" or (cur.pos_ == "NOUN" and cur.lemma_.lower() not in ("year", "month", "day", "week")):
+            if cur.pos_ == "VERB" or (cur.pos_ == "NOUN" and cur.lemma_.lower() not in calendar):
                 event = fold_str(cur.lemma_.lower())
                 break
         if not event and cur is not None:
@@ -397,8 +403,36 @@ def _measures(sent: Span) -> list[Any]:
                 head = tok.head
                 surface = sent.doc.text[a:head.idx + len(head.text)] if head.i > tok.i and head.i - tok.i <= 4 else m.surface
                 m = replace(m, counted=fold_str(head.lemma_.lower()), surface=surface)
-        out.append(m)
+        out.append(replace(m, context=_measure_context(sent, m.start, m.end)))
     return out
+
+
+_CONTEXT_TOKENS = 8
+_CONTEXT_POS = ("NOUN", "PROPN", "ADJ")
+
+
+def _measure_context(sent: Span, start: int, end: int) -> tuple[str, ...]:
+    """The nouns and adjectives of a number's clause, up to eight tokens
+    either side, stopping at a comma, a semicolon or "while"/"but": what the
+    figure is a figure of ("people with a disability", a table cell's row
+    and column).  Verbs are left out: "rose" is shared by figures of
+    different things."""
+    toks = list(sent)
+    inside = [i for i, t in enumerate(toks) if start <= t.idx < end]
+    if not inside:
+        return ()
+    out: list[str] = []
+    for step, first in ((-1, inside[0] - 1), (1, inside[-1] + 1)):
+        i, seen = first, 0
+        while 0 <= i < len(toks) and seen < _CONTEXT_TOKENS:
+            t = toks[i]
+            if t.text in (",", ";", ".", "!", "?") or t.lower_ in ("while", "whereas", "but"):
+                break
+            seen += 1
+            if t.pos_ in _CONTEXT_POS and not t.is_stop and not t.like_num and re.search(r"[a-z]", t.lower_):
+                out.append(fold_str(t.lemma_.lower()))
+            i += step
+    return tuple(dict.fromkeys(out))
 
 
 def demand_scope(sent: Span, cues: Cues) -> frozenset[str]:
