@@ -379,3 +379,14 @@ def test_a_state_is_not_dated_by_another_verbs_date(nlp):
         j = judge(nlp, claim, ev)
         assert not any("differs" in r for r in j.reasons), j.reasons
         assert j.verdict != "contradicted", j.reasons
+
+
+def test_each_coordinated_clause_needs_its_own_sentence(nlp):
+    claim = "The council approved the harbour budget, and the mayor signed the ferry contract."
+    # every word is somewhere in the passage, but no sentence says the mayor signed the ferry contract
+    scattered = judge(nlp, claim, "The council approved the harbour budget on Monday. The mayor had criticised the ferry operator. "
+                                  "A contract for dredging was signed in May.")
+    assert scattered.verdict != "supported", scattered.reasons
+    assert any("'the mayor signed the ferry contract'" in r for r in scattered.reasons), scattered.reasons
+    both = judge(nlp, claim, "The council approved the harbour budget on Monday. The mayor signed the ferry contract on Tuesday.")
+    assert both.verdict == "supported", both.reasons

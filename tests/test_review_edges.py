@@ -230,7 +230,9 @@ def _set_col(path: Path, col: str, value: str) -> None:
 
 @pytest.mark.parametrize("value, message", [
     ("9999-12-31T23:59:59Z", "in the future"),
-    ((datetime.now(timezone.utc) + timedelta(hours=1)).isoformat(), "in the future"),
+    # a named id: the value is computed at collection, and every test
+    # process must collect the same test names
+    pytest.param((datetime.now(timezone.utc) + timedelta(hours=1)).isoformat(), "in the future", id="an-hour-from-now"),
     ("zzzz", "not an ISO-8601 time"),
     ("", "not an ISO-8601 time"),
     ("2026-13-40T00:00:00Z", "not an ISO-8601 time"),

@@ -471,6 +471,7 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
             ent_found[e] = "context"
     ent_tokens = {fold_str(w.lower()) for e in ent_found for w in re.findall(r"\w+", e)}
     total = got_same = got_rel = 0.0
+    found_as: dict[str, str] = {}  # claim lemma -> the evidence lemma it was found as
     related_notes = []
     missing = []
     # the words of a number's unit ("bcm") are compared by the measure check
@@ -490,9 +491,11 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
             how = "same"
         if how == "same":
             got_same += w
+            found_as[lem] = lem
         elif how:
             got_rel += w
             related_notes.append(f"'{lem}' ~ '{el}' ({how})")
+            found_as[lem] = el.split()[0]
         else:
             missing.append(lem)
     total = total or 1.0
@@ -727,6 +730,10 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
         v[key] = 1.0
         notes[key] = "; ".join(qr)
         partial.append("quoted words not found verbatim")
+    unstated = _unstated_clause(claim, ev, found_as, set(ent_found))
+    if unstated:
+        notes["clause_unstated"] = unstated
+        partial.append(unstated)
     if v["entities_missing"]:
         partial.append(notes.get("entities_missing", "an actor is missing"))
     if v["evidence_weaker"]:
@@ -755,6 +762,61 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
     sent = (ef.start, ef.end) if ef else (0, len(ev.text))
     mod = (cf.modality if cf else "asserted", ev_mod if (cf and ef) else "asserted")
     return Features(v, notes, exact_mismatch, partial, sent, mod)
+
+
+def _clauses(doc: Any) -> list[Any]:
+    """The main clause and each clause coordinated with it that has its own
+    subject ("X did A, and Y did B"), as (head verb, tokens)."""
+    if doc is None or not hasattr(doc, "sents"):
+        return []
+    heads = []
+    for sent in doc.sents:
+        root = sent.root
+        heads.append(root)
+        heads += [c for c in root.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
+                  and any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)]
+    if len(heads) < 2:
+        return []
+    ids = {h.i for h in heads}
+    out = []
+    for h in heads:
+        toks, stack = [], [h]
+        while stack:
+            t = stack.pop()
+            toks.append(t)
+            stack += [c for c in t.children if c.i not in ids]
+        out.append((h, sorted(toks, key=lambda t: t.i)))
+    return out
+
+
+def _unstated_clause(claim: Parsed, ev: Parsed, found_as: dict[str, str], names_found: set[str]) -> str:
+    """A reason when one of the claim's coordinated clauses is stated in no
+    sentence of the evidence while another is: "X did A, and Y did B" with
+    only A there is partly supported.  A clause counts as stated when one
+    evidence sentence holds its verb and more than half of its content words
+    (the same word or the related word the alignment found)."""
+    clauses = _clauses(claim.doc)
+    if not clauses:
+        return ""
+    sentences = [{x[0] for x in f.lemmas} for f in ev.frames] or [{x[0] for x in ev.lemmas}]
+    name_words = {fold_str(w.lower()) for n in names_found for w in re.findall(r"\w+", n)}
+    scores = []
+    for head, toks in clauses:
+        words = {fold_str(_lemma(t)) for t in toks if not t.is_stop and not t.is_punct and not t.like_num
+                 and t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ") and re.search(r"[A-Za-z]", t.text) and not re.search(r"\d", t.text)}
+        words -= _GENERIC
+        if len(words) < 2:
+            return ""
+        verb = fold_str(_lemma(head))
+        best = max((sum(1 for w in words if found_as.get(w) in sent or (w in name_words)) for sent in sentences
+                    if verb in _GENERIC or verb in LIGHT_VERBS or found_as.get(verb) in sent), default=0)
+        scores.append((best / len(words), toks))
+    stated = [sc for sc, _ in scores if sc > 0.5]
+    missing = [toks for sc, toks in scores if sc <= 0.5]
+    if not stated or not missing:
+        return ""
+    part = claim.doc.text[missing[0][0].idx:missing[0][-1].idx + len(missing[0][-1].text)].strip(" ,;.")
+    return f"part of the claim is stated in no sentence of the evidence: '{_clip(part, 70)}'"
 
 
 # ----------------------------------------------------------------- verdicts
