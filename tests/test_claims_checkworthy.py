@@ -49,6 +49,8 @@ CHECKABLE = [
     # a past tendency, or a named or determined subject, states something checkable
     "Water bills rarely rose above 40 euros a quarter in the 2010s.",
     "The harbour board rarely grants fishing permits in winter.",
+    # a first-person possessive alone does not make an opinion
+    "Our local council approved the harbour budget in March 2024.",
 ]
 
 NOT_CHECKABLE = [
@@ -57,6 +59,8 @@ NOT_CHECKABLE = [
     ("In my view, the harbour authority acted far too slowly.", "first-person"),
     ("We believe the bridge over the Afon is unsafe.", "first-person"),
     ("None of these inspections tells us whether the schools are safe.", "first-person"),
+    ("My guess is that the ferry line will close within a decade.", "first-person"),
+    ("Our reading of the accounts is that the port overspent.", "first-person"),
     ("If you want to understand the port, look at its debts.", "imperative"),
     ("You will notice the port's debts before anything else.", "reader"),
     ("Follow the money through the port's accounts.", "imperative"),

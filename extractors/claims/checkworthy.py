@@ -82,6 +82,12 @@ def _core(root: Any) -> list[Any]:
     return verbs
 
 
+def subj_is_mine(v: Any) -> bool:
+    """The subject of *v* has a first-person possessive ("my bet", "our view")."""
+    subj = _subject(v)
+    return subj is not None and any(c.dep_ == "poss" and _first_person(c) for c in subj.children)
+
+
 def _first_person(tok: Any) -> bool:
     return tok.pos_ == "PRON" and "1" in tok.morph.get("Person")
 
@@ -166,6 +172,11 @@ def assess(doc: Any, *, reported: bool = False, explicit: bool = False, in_quest
             return f"first-person statement ('{subj.text} {v.text}')"
         if subj is not None and subj.pos_ == "PRON" and "2" in subj.morph.get("Person"):
             return f"addressed to the reader ('{subj.text} {v.text}')"
+    for v in core:
+        # "My bet is that ...", "Our reading is that ...": a first-person
+        # possessive subject whose verb takes a clause states the author's stance
+        if subj_is_mine(v) and any(c.dep_ in ("ccomp", "xcomp") for c in v.children):
+            return f"first-person stance ('{doc[_subject(v).left_edge.i:v.i + 1].text}')"
     for v in core:
         obj = next((c for c in v.children if c.dep_ in ("dobj", "dative", "iobj") and _first_person(c)), None)
         if obj is not None:
