@@ -49,6 +49,9 @@ CHECKABLE = [
     # a past tendency, or a named or determined subject, states something checkable
     "Water bills rarely rose above 40 euros a quarter in the 2010s.",
     "The harbour board rarely grants fishing permits in winter.",
+    # a past tendency in the passive, or a determined subject, is checkable too
+    "Pensions were often taxed twice in the 1990s.",
+    "The pension fund is often audited by the state.",
     # a first-person possessive alone does not make an opinion
     "Our local council approved the harbour budget in March 2024.",
 ]
@@ -78,6 +81,7 @@ NOT_CHECKABLE = [
     ("Ferries rarely run on time once the season ends.", "generalisation"),
     ("Regulation only works when inspectors turn up.", "generalisation"),
     ("Bakeries often close before the rents are due.", "generalisation"),
+    ("Pensions and wages are usually discussed in separate debates.", "generalisation"),
 ]
 
 

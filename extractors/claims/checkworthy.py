@@ -359,7 +359,8 @@ def _generalisation(doc: Any, root: Any, core: list[Any], ck: dict[str, Any]) ->
     if not generic or any(t.ent_type_ or t.pos_ == "PROPN" or t.like_num for t in doc):
         return None
     for v in core:
-        if v.tag_ not in ("VBZ", "VBP"):
+        # present tense, active or passive ("are usually debated")
+        if v.tag_ not in ("VBZ", "VBP") and not any(c.dep_ == "auxpass" and c.tag_ in ("VBZ", "VBP") for c in v.children):
             continue
         subj = _subject(v)
         if subj is None or subj.pos_ != "NOUN" or any(c.dep_ in ("det", "poss", "nummod") for c in subj.children):
