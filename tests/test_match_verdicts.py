@@ -116,7 +116,7 @@ def test_demand_is_not_a_fact_and_quotes_must_be_verbatim(fetched, nlp, gazettee
     r = _check(case, sources, nlp, gazetteer, "Serbia cooperated in bringing the Banjska perpetrators to justice.", "uk-osce-statement-2024-10")
     assert r.verdict == "not_found" and any("only calls for it" in x for x in r.reasons)
     r = _check(case, sources, nlp, gazetteer, "London’s October 2024 OSCE statement explicitly calls on Serbia to cooperate in bringing Banjska perpetrators to justice.", "uk-osce-statement-2024-10")
-    assert r.verdict == "supported"
+    assert r.verdict == "supported", r.reasons
     assert r.evidence_url.startswith(sources["uk-osce-statement-2024-10"][0].final_url or "http") and "#:~:text=" in r.evidence_url
     r = _check(case, sources, nlp, gazetteer, "The Commission labels Banjska “the gravest escalation in recent years”.", "ec-kosovo-report-2024")
     assert r.verdict == "partly_supported"

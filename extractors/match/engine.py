@@ -708,6 +708,7 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
         # (a name or a definite phrase: a bare common noun of the title, "emissions", is no publisher)
         # (a capital at the start of the sentence is no name: "Heart disease had been ...")
         self_act = bool(context) and any(a.role == "agent" and (a.entity or (a.text[:1].isupper() and a.start > 0)
+                                                                or any(w[:1].isupper() for w in a.text.split()[1:])
                                                                 or a.text.lower().startswith(("the ", "this ")))
                                          and (fold_str(a.text.lower()).removeprefix("the ") in ctx_low or a.head in ctx_set)
                                          for a in cf.actors) and len(cf.dates) == 1  # a period ("from June 2023 to August 2024") is no act's date
