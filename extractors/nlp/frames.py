@@ -407,12 +407,12 @@ def _measures(sent: Span) -> list[Any]:
     return out
 
 
-_CONTEXT_TOKENS = 8
+_CONTEXT_TOKENS = 15
 _CONTEXT_POS = ("NOUN", "PROPN", "ADJ")
 
 
 def _measure_context(sent: Span, start: int, end: int) -> tuple[str, ...]:
-    """The nouns and adjectives of a number's clause, up to eight tokens
+    """The nouns and adjectives of a number's clause, up to fifteen tokens
     either side, stopping at a comma, a semicolon or "while"/"but": what the
     figure is a figure of ("people with a disability", a table cell's row
     and column).  Verbs are left out: "rose" is shared by figures of
