@@ -350,6 +350,11 @@ def test_a_figure_said_in_the_claims_words_is_the_one_compared(nlp):
     # the jobs of one sector against the jobs of the whole economy: nothing stated against the claim
     j = judge(nlp, "Health care alone is projected to add 5.6 million jobs by 2020.", "The economy will add 19.7 million jobs by 2020.")
     assert j.verdict != "contradicted" and not any("differs" in r for r in j.reasons), j.reasons
+    # the figure's words reach across a long clause ("the Regional Prosecution ... against 45 defendants")
+    j = judge(nlp, "The regional prosecutor charged 54 suspects.",
+              "The Regional Prosecution Office of the Northern District (RPO) has filed charges against 45 defendants, "
+              "44 individuals and one company, over the fraud.")
+    assert any("54 suspects differs from '45 defendants'" in r for r in j.reasons), j.reasons
     # without a parse the words around the numbers still tell two things apart
     status = lambda a, b: compare_measures(find_measures(a), find_measures(b)).status  # noqa: E731
     assert status("Trade secret cases: 29 percent.", "Trade secret cases: 12 percent; seizures: 29 percent.") == "mismatch"
