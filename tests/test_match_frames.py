@@ -395,3 +395,14 @@ def test_each_coordinated_clause_needs_its_own_sentence(nlp):
     assert any("'the mayor signed the ferry contract'" in r for r in scattered.reasons), scattered.reasons
     both = judge(nlp, claim, "The council approved the harbour budget on Monday. The mayor signed the ferry contract on Tuesday.")
     assert both.verdict == "supported", both.reasons
+
+
+def test_a_negation_counts_only_on_the_claims_own_verb(nlp):
+    # "not attached" negates attaching; the gap was still left
+    j = judge(nlp, "Tests found that the boiler's flue pipe had been left with a 22mm gap at the elbow.",
+              "Tests showed the flue pipe was not attached properly, leaving a 22mm gap at the elbow.")
+    assert not any("negation differs" in r for r in j.reasons), j.reasons
+    assert j.verdict != "contradicted", j.reasons
+    # the claim's own verb negated is still a contradiction
+    j = judge(nlp, "The board approved the plan.", "The board did not approve the plan.")
+    assert j.verdict == "contradicted" and any("not approve" in r for r in j.reasons), j.reasons

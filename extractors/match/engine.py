@@ -177,6 +177,22 @@ def _find_lemma(lem: str, pos: str, surf: str, ev: Parsed, ev_words: set[str]) -
     return None, ""
 
 
+def _event_frame(cf: Frame, ef: Frame, ev: Parsed) -> Frame | None:
+    """The evidence frame whose verb is the claim's (the same word or a
+    related one): *ef* itself, else one in its sentence, else anywhere in the
+    evidence; None when no evidence verb is the claim's.  A claim without a
+    predicate compares with *ef*."""
+    if not cf.predicate:
+        return ef
+
+    def mine(f: Frame) -> bool:
+        return bool(f.predicate) and (f.predicate == cf.predicate or _relation(cf.predicate, f.predicate, None) in _SAME_EVENT)
+
+    if mine(ef):
+        return ef
+    return next((f for f in ev.frames if f.start == ef.start and mine(f)), None) or next((f for f in ev.frames if mine(f)), None)
+
+
 def _roles_check(cf: Frame, ef: Frame, pred_rel: str | None) -> tuple[str, str]:
     """match | swapped | none, with a reason.  Two actors of the claim that
     stand in the evidence in each other's roles (buyer for seller) are a
@@ -593,10 +609,14 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
                 partial.append(f"the evidence says only in part ('{ef.negation}')")
         v["claim_negative"] = float(cf.polarity == "negative")
         v["evidence_negative"] = float(ef.polarity == "negative")
-        if (cf.polarity == "negative") != (ef.polarity == "negative") and "partial" not in (cf.polarity, ef.polarity) \
+        # the polarity compared is that of the evidence's verb for the
+        # claim's event: "the pipe was not attached, leaving a gap" does not
+        # deny that a gap was left
+        nf = _event_frame(cf, ef, ev)
+        if nf is not None and (cf.polarity == "negative") != (nf.polarity == "negative") and "partial" not in (cf.polarity, nf.polarity) \
                 and best_rel in _SAME_EVENT:
             v["neg_mismatch"] = 1.0
-            what = f"evidence says '{ef.negation}'" if ef.polarity == "negative" else f"claim says '{cf.negation}', evidence states it"
+            what = f"evidence says '{nf.negation}'" if nf.polarity == "negative" else f"claim says '{cf.negation}', evidence states it"
             notes["neg_mismatch"] = f"negation differs: {what}"
             if best_rel in ("same", "synonym", "derivation") and v["cover_all"] >= 0.8:
                 exact_mismatch.append(notes["neg_mismatch"])  # the same statement, negated
