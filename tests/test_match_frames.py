@@ -406,3 +406,12 @@ def test_a_negation_counts_only_on_the_claims_own_verb(nlp):
     # the claim's own verb negated is still a contradiction
     j = judge(nlp, "The board approved the plan.", "The board did not approve the plan.")
     assert j.verdict == "contradicted" and any("not approve" in r for r in j.reasons), j.reasons
+
+
+def test_a_date_in_a_relative_clause_dates_that_clauses_verb(nlp):
+    """"conventions concluded in 1996": the year dates the concluding, so the
+    statute's signing in 1999 is not another value for it."""
+    j = judge(nlp, "The statute puts into force three conventions concluded at Geneva in 1996.",
+              "The statute was signed on 12 May 1999. It implements three 1996 Geneva conventions.")
+    assert not any("differs" in r for r in j.reasons), j.reasons
+    assert j.verdict != "contradicted", j.reasons

@@ -332,14 +332,18 @@ def _dates_check(cf: Frame, claim: Parsed, ef_dates: list[Any], ev_sentence: str
             if rel in _SAME_EVENT or not d.event or not e.event:
                 same_event.append(e)
         agree = [e for e in ef_dates if dates_agree(dv, dv_of(e))]
+        # the claim's event: the verb its date hangs from ("treaties concluded
+        # in 1996": conclude, not the main verb), or the main verb when that
+        # is a light one
+        mine = (d.event,) if d.event and d.event not in LIGHT_VERBS else tuple(x for x in (d.event, cf.predicate) if x)
         # the date agrees only with another event's ("amended in 1992") while
         # the claim's own event is dated otherwise ("renamed in 1998")
         own = [e for e in ef_dates if e.event and e.precision != "range" and not dates_agree(dv, dv_of(e))
-               and any(_event_relation(x, e.event) in _SAME_EVENT for x in (d.event, cf.predicate) if x)]
-        own.sort(key=lambda e: min(_SAME_EVENT.index(r) for r in (_event_relation(x, e.event) for x in (d.event, cf.predicate) if x)
+               and any(_event_relation(x, e.event) in _SAME_EVENT for x in mine)]
+        own.sort(key=lambda e: min(_SAME_EVENT.index(r) for r in (_event_relation(x, e.event) for x in mine)
                                    if r in _SAME_EVENT))
         if agree and own and all(e.event and not any(_event_relation(x, e.event) in _SAME_EVENT
-                                                      for x in (d.event, cf.predicate) if x) for e in agree):
+                                                      for x in mine) for e in agree):
             statuses.append("mismatch")
             reasons.append(f"date {d.iso} of '{cf.predicate or d.event}' differs from '{own[0].surface}' ({own[0].event}); "
                            f"'{agree[0].surface}' dates another event ({agree[0].event})")
