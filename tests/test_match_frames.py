@@ -296,6 +296,12 @@ def test_a_pair_of_numbers_is_a_score_only_next_to_a_word_of_voting():
     assert [(m.value, m.dimension) for m in change] == [(18.6, "percent"), (18.1, "percent")]
     status = lambda a, b: compare_measures(find_measures(a), find_measures(b)).status  # noqa: E731
     assert status("the rate fell from 18.6 to 18.1 percent", "the rate dropped from 18.6 percent to 18.1 percent") == "match"
+    # a hyphenated range is read as two numbers too, with the unit written after it
+    assert [(m.value, m.dimension) for m in find_measures("within 10-14 business days")] == [(10.0, "duration"), (14.0, "duration")]
+    assert status("within 10 to 14 business days", "within 10-14 business days") == "match"
+    assert [m.value for m in find_measures("grants from $5 to $7 million")] == [5e6, 7e6]
+    # but a year and a month, a name with a number, an age group are no range
+    assert find_measures("the 2010-12 figures for an F-16 jet") == []
     assert "score" not in {m.dimension for m in find_measures("workers aged 21 to 64")}
 
 

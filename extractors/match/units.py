@@ -139,8 +139,9 @@ def find_measures(text: str, directory: str | None = None) -> list[Measure]:
     low = text.lower()
     rx = _regex(directory)
     pos = 0
-    while (m := rx.search(text, pos)) is not None:
-        pos = m.end()
+    range_end = -1  # where the second number of a hyphenated range starts ("10-14 days")
+    while (m := _search(rx, text, pos, range_end)) is not None:
+        pos, range_end, pending_range = m.end(), -1, -1
         raw = m.group("num")
         if raw is None:
             continue
@@ -160,6 +161,8 @@ def find_measures(text: str, directory: str | None = None) -> list[Measure]:
             # ("2010-12"): the first number here, the second read next
             end = m.end("num")
             pos = m.start("num2")
+            if not m.group("score").strip().isalpha():
+                pending_range = pos
             tail = low[end:end + 80]
         if not is_word and _YEAR.match(raw) and not m.group("pre") and not m.group("mult") \
                 and not re.match(r"\s*(%|per ?cent|people|votes)", tail):
@@ -224,8 +227,36 @@ def find_measures(text: str, directory: str | None = None) -> list[Measure]:
             rate = t["rates"][rm.group(1)]
         prec = _precision(raw if not is_word else str(int(value)), approx)
         out.append(Measure(value * factor, dim, unit, rate, counted, approx, prec, text[start:end].strip(), start, end))
+        range_end = pending_range  # a quantity, so its range's second number is one too
     out = _with_proportions(text, _ranges_share_units(text, out), t)
     return [replace(x, context=_context(text, x.start, x.end, t)) for x in _with_ratios(text, out, t)]
+
+
+class _Shifted:
+    """A match on a tail of the text, with offsets into the whole text."""
+
+    def __init__(self, m: re.Match[str], offset: int) -> None:
+        self.m, self.offset = m, offset
+
+    def group(self, g: Any = 0) -> Any:
+        return self.m.group(g)
+
+    def start(self, g: Any = 0) -> int:
+        return self.m.start(g) + self.offset
+
+    def end(self, g: Any = 0) -> int:
+        return self.m.end(g) + self.offset
+
+
+def _search(rx: re.Pattern[str], text: str, pos: int, range_end: int) -> Any:
+    """The next number from *pos*; at the second number of a hyphenated range
+    that number itself (the pattern does not start a number after a hyphen,
+    as in "F-16" or "2010-12")."""
+    if range_end >= 0:
+        m = rx.match(text[range_end:])
+        if m is not None and m.group("num") is not None and m.start("num") == 0:
+            return _Shifted(m, range_end)
+    return rx.search(text, pos)
 
 
 def _score_cue(low: str, start: int, end: int, cues: set[str]) -> bool:
@@ -241,10 +272,14 @@ def _ranges_share_units(text: str, found: list[Measure]) -> list[Measure]:
     out = list(found)
     for i in range(len(out) - 1):
         a, b = out[i], out[i + 1]
-        if a.dimension == "count" and not a.counted and not a.unit and b.unit and b.dimension != "count" \
+        if a.dimension == "count" and not a.counted and not a.unit and (b.unit or b.counted or b.dimension != "count") \
                 and re.fullmatch(r"\s*(?:to|and|-|\u2013)\s*", text[a.end:b.start]):
             factor = b.value / _number(b) if _number(b) else 1.0
-            out[i] = replace(a, value=a.value * factor, dimension=b.dimension, unit=b.unit, rate=b.rate)
+            out[i] = replace(a, value=a.value * factor, dimension=b.dimension, unit=b.unit, rate=b.rate, counted=b.counted)
+        elif a.dimension == b.dimension and a.dimension.startswith("money") and _number(a) and _number(b) \
+                and math.isclose(a.value, _number(a)) and b.value > _number(b) \
+                and re.fullmatch(r"\s*(?:to|and|-|\u2013)\s*", text[a.end:b.start]):
+            out[i] = replace(a, value=a.value * b.value / _number(b))  # "from $5 to $7 million"
     return out
 
 
