@@ -421,3 +421,11 @@ def test_a_date_in_a_relative_clause_dates_that_clauses_verb(nlp):
               "The statute was signed on 12 May 1999. It implements three 1996 Geneva conventions.")
     assert not any("differs" in r for r in j.reasons), j.reasons
     assert j.verdict != "contradicted", j.reasons
+
+
+def test_a_figure_that_states_another_of_the_claims_figures_is_no_other_value():
+    claim = find_measures("The fund was capitalised at US$100 million and has paid out US$265 million to 122 firms.")
+    ev = find_measures("The fund has paid out a total of US$265 million to 122 firms.")
+    check = compare_measures(claim, ev)
+    assert check.status == "partial", check.reasons
+    assert not any("differs" in r for r in check.reasons), check.reasons

@@ -377,6 +377,10 @@ def compare_measures(claim: list[Measure], source: list[Measure], same_thing: An
     tolerance = _tables(directory)["tolerance"]
     reasons: list[str] = []
     statuses: list[str] = []
+    # a source figure that states one of the claim's figures is accounted
+    # for: it is no other value for the claim's other figures
+    # ("US$100 million ... and US$265 million" against "US$265 million")
+    stated = {id(s): c for c in claim for s in source if s.dimension == c.dimension and _close(c.value, s.value, 1e-6)}
     for c in claim:
         same = [s for s in source if comparable(c, s) or (
             same_thing is not None and c.dimension == s.dimension == "count" and c.counted and s.counted and same_thing(c.counted, s.counted))]
@@ -415,10 +419,11 @@ def compare_measures(claim: list[Measure], source: list[Measure], same_thing: An
             statuses.append("match")
             reasons.append(f"number {c.surface} matches '{x.surface}'")
             continue
-        same = worded
+        same = [s for s in worded if stated.get(id(s), c) is c]
         if not same:
             statuses.append("absent")
-            reasons.append(f"number '{c.surface}' not in the evidence (its figures there are of something else)")
+            why = "" if worded else " (its figures there are of something else)"
+            reasons.append(f"number '{c.surface}' not in the evidence{why}")
             continue
         near = [s for s in same if _close(c.value, s.value, max(tol, s.precision, tolerance.get(c.dimension, 0.0), 0.05 if (c.approx or s.approx) else 0.0))]
         if near:
