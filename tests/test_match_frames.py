@@ -429,3 +429,11 @@ def test_a_figure_that_states_another_of_the_claims_figures_is_no_other_value():
     check = compare_measures(claim, ev)
     assert check.status == "partial", check.reasons
     assert not any("differs" in r for r in check.reasons), check.reasons
+
+
+def test_a_breakdown_follows_its_whole():
+    status = lambda a, b: compare_measures(find_measures(a), find_measures(b)).status  # noqa: E731
+    assert status("The court charged 45 suspects.", "It charged 45 suspects: 44 individuals and one company.") == "close"
+    # other groups later in the sentence that happen to add up are no breakdown
+    assert status("All 15 government senators voted against.",
+                  "All 15 government senators voted against, while the six opposition senators and nine independents voted for it.") == "match"

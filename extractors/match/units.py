@@ -410,8 +410,10 @@ def compare_measures(claim: list[Measure], source: list[Measure], same_thing: An
         if exact:
             x = exact[0]
             parts = [o for o in source if o is not x and o.dimension in ("count", "people") and 0 <= o.start - x.end < 80]
-            if c.dimension in ("count", "people") and len(parts) >= 2 and _close(sum(o.value for o in parts[:4]), x.value, 1e-6):
-                # "45 suspects: 44 individuals and one legal entity"
+            if c.dimension in ("count", "people") and len(parts) >= 2 and parts[0].start - x.end <= len(x.counted) + 6 \
+                    and _close(sum(o.value for o in parts[:4]), x.value, 1e-6):
+                # "45 suspects: 44 individuals and one legal entity", the parts
+                # right after the whole (not "15 voted against, while 6 and 9 ...")
                 statuses.append("close")
                 reasons.append(f"number {c.surface} matches '{x.surface}', but the evidence breaks it down: "
                                + ", ".join(f"'{o.surface}'" for o in parts[:3]))
