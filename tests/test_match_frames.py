@@ -437,3 +437,10 @@ def test_a_breakdown_follows_its_whole():
     # other groups later in the sentence that happen to add up are no breakdown
     assert status("All 15 government senators voted against.",
                   "All 15 government senators voted against, while the six opposition senators and nine independents voted for it.") == "match"
+
+
+def test_the_claims_verb_outside_any_frames_head_keeps_its_own_polarity(nlp):
+    # "stop selling" against "a deal to sell": the evidence states the selling
+    j = judge(nlp, "The company said it would stop selling software to oil producers.",
+              "Activists have urged tech firms to cut ties with oil producers. The company in 2017 announced a deal to sell software to oil producers.")
+    assert any("negation differs" in r for r in j.reasons), j.reasons

@@ -185,12 +185,42 @@ def _event_frame(cf: Frame, ef: Frame, ev: Parsed) -> Frame | None:
     if not cf.predicate:
         return ef
 
-    def mine(f: Frame) -> bool:
-        return bool(f.predicate) and (f.predicate == cf.predicate or _relation(cf.predicate, f.predicate, None) in _SAME_EVENT)
+    def mine(f: Frame, relations: tuple[str, ...]) -> bool:
+        return bool(f.predicate) and (f.predicate == cf.predicate or _relation(cf.predicate, f.predicate, None) in relations)
 
-    if mine(ef):
+    if mine(ef, _SAME_EVENT):
         return ef
-    return next((f for f in ev.frames if f.start == ef.start and mine(f)), None) or next((f for f in ev.frames if mine(f)), None)
+    # another frame only for the same verb or a close one: WordNet's broader
+    # and narrower senses relate "place" to "take"
+    close = ("same", "synonym", "derivation")
+    other = next((f for f in ev.frames if f.start == ef.start and mine(f, close)), None)
+    if other is not None:
+        return other
+    # the claim's verb inside *ef*'s sentence but no frame's head ("a deal to
+    # sell cloud services"): that word's own polarity
+    word = _word_polarity(cf.predicate, ef, ev, ef.start, ef.end)
+    if word is not None:
+        return word
+    return next((f for f in ev.frames if mine(f, close)), None) or _word_polarity(cf.predicate, ef, ev, 0, len(ev.text))
+
+
+def _word_polarity(lemma: str, ef: Frame, ev: Parsed, start: int, end: int) -> Frame | None:
+    """*ef* with the polarity of the first word *lemma* between *start* and
+    *end* of the evidence: negated by its own "not" or by a negating verb it
+    complements ("stopped selling"); None when the word is not there."""
+    doc = ev.doc
+    if doc is None or not hasattr(doc, "char_span"):
+        return None
+    negating = load_cues().negating_verbs
+    for t in doc:
+        if start <= t.idx < end and fold_str(_lemma(t)) == lemma:
+            neg = next((c for c in t.children if c.dep_ == "neg"), None)
+            if neg is not None:
+                return replace(ef, polarity="negative", negation=f"{neg.text} {t.text}")
+            if t.head is not t and t.dep_ in ("xcomp", "ccomp") and fold_str(_lemma(t.head)) in negating:
+                return replace(ef, polarity="negative", negation=f"{t.head.text} {t.text}")
+            return replace(ef, polarity="positive", negation="")
+    return None
 
 
 def _roles_check(cf: Frame, ef: Frame, pred_rel: str | None) -> tuple[str, str]:
