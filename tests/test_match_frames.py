@@ -444,3 +444,16 @@ def test_the_claims_verb_outside_any_frames_head_keeps_its_own_polarity(nlp):
     j = judge(nlp, "The company said it would stop selling software to oil producers.",
               "Activists have urged tech firms to cut ties with oil producers. The company in 2017 announced a deal to sell software to oil producers.")
     assert any("negation differs" in r for r in j.reasons), j.reasons
+
+
+def test_a_negation_inside_what_the_claims_verb_introduces(nlp):
+    claim = "The justices held that the compact overrides the state's water statutes."
+    j = judge(nlp, claim, "We hold that the compact does not override the state's water statutes.")
+    assert j.verdict == "contradicted" and any("'held' introduces" in r for r in j.reasons), j.reasons
+    assert judge(nlp, claim, "We hold that the compact overrides the state's water statutes.").verdict in SUPPORTIVE
+
+
+def test_without_the_claims_verb_the_aligned_sentence_decides_the_polarity(nlp):
+    j = judge(nlp, "The new chairman said he did not think the questions had been fully answered.",
+              "Mr Betancourt said the presentation implies that the questions were answered.")
+    assert j.verdict != "supported", j.reasons

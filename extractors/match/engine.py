@@ -177,11 +177,12 @@ def _find_lemma(lem: str, pos: str, surf: str, ev: Parsed, ev_words: set[str]) -
     return None, ""
 
 
-def _event_frame(cf: Frame, ef: Frame, ev: Parsed) -> Frame | None:
+def _event_frame(cf: Frame, ef: Frame, ev: Parsed, fallback: bool = True) -> Frame | None:
     """The evidence frame whose verb is the claim's (the same word or a
     related one): *ef* itself, else one in its sentence, else anywhere in the
-    evidence; None when no evidence verb is the claim's.  A claim without a
-    predicate compares with *ef*."""
+    evidence.  When the claim's verb is nowhere in the evidence, *ef* (the
+    sentence aligned through related words), or None without *fallback*.  A
+    claim without a predicate compares with *ef*."""
     if not cf.predicate:
         return ef
 
@@ -201,7 +202,27 @@ def _event_frame(cf: Frame, ef: Frame, ev: Parsed) -> Frame | None:
     word = _word_polarity(cf.predicate, ef, ev, ef.start, ef.end)
     if word is not None:
         return word
-    return next((f for f in ev.frames if mine(f, close)), None) or _word_polarity(cf.predicate, ef, ev, 0, len(ev.text))
+    found = next((f for f in ev.frames if mine(f, close)), None) or _word_polarity(cf.predicate, ef, ev, 0, len(ev.text))
+    return found if found is not None or not fallback else ef
+
+
+def _complement_polarity(claim: Parsed, cf: Frame, ef: Frame, ev: Parsed) -> str:
+    """A reason when the clause a claim's verb introduces ("held that the
+    Compact pre-empts ...") has the opposite polarity in the evidence ("does
+    not pre-empt")."""
+    doc = claim.doc
+    if doc is None or not hasattr(doc, "sents") or not cf.predicate:
+        return ""
+    for t in doc:
+        if t.dep_ != "ccomp" or fold_str(_lemma(t.head)) != cf.predicate or t.pos_ not in ("VERB", "AUX"):
+            continue
+        lem = fold_str(_lemma(t))
+        neg = any(c.dep_ == "neg" for c in t.children)
+        other = _event_frame(replace(cf, predicate=lem), ef, ev, fallback=False)
+        if other is not None and other.predicate and (other.polarity == "negative") != neg and other.polarity != "partial":
+            said = f"evidence says '{other.negation}'" if other.polarity == "negative" else f"claim says 'not {t.text}', evidence states it"
+            return f"negation differs in what '{t.head.text}' introduces: {said}"
+    return ""
 
 
 def _word_polarity(lemma: str, ef: Frame, ev: Parsed, start: int, end: int) -> Frame | None:
@@ -654,6 +675,11 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
             notes["neg_mismatch"] = f"negation differs: {what}"
             if best_rel in ("same", "synonym", "derivation") and v["cover_all"] >= 0.8:
                 exact_mismatch.append(notes["neg_mismatch"])  # the same statement, negated
+        elif best_rel in ("same", "synonym", "derivation") and (inner := _complement_polarity(claim, cf, ef, ev)):
+            v["neg_mismatch"] = 1.0
+            notes["neg_mismatch"] = inner
+            if v["cover_all"] >= 0.8:
+                exact_mismatch.append(inner)
         if cf.universal and not ef.universal:
             low = " " + fold_str(ev.text.lower()) + " "
             part = re.search(r"\b(the others|the rest|remaining|the remainder|some of|several of|most of)\b", low)
