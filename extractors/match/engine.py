@@ -543,6 +543,7 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
     ent_tokens = {fold_str(w.lower()) for e in ent_found for w in re.findall(r"\w+", e)}
     total = got_same = got_rel = 0.0
     found_as: dict[str, str] = {}  # claim lemma -> the evidence lemma it was found as
+    considered: set[str] = set()  # claim lemmas compared as words (not a figure's unit, not a date's)
     related_notes = []
     missing = []
     # the words of a number's unit ("bcm") are compared by the measure check
@@ -554,6 +555,7 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
             continue
         w = _POS_WEIGHT.get(pos, 0.5)
         total += w
+        considered.add(lem)
         how, el = _find_lemma(lem, pos, surf, ev, ev_words)
         if how is None and (surf in ent_tokens or lem in ent_tokens):
             how = "same"  # part of a name found under an alias or in the document's title
@@ -811,7 +813,7 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
         v[key] = 1.0
         notes[key] = "; ".join(qr)
         partial.append("quoted words not found verbatim")
-    unstated = _unstated_clause(claim, ev, found_as, set(ent_found))
+    unstated = _unstated_clause(claim, ev, found_as, set(ent_found), considered)
     if unstated:
         notes["clause_unstated"] = unstated
         partial.append(unstated)
@@ -846,16 +848,17 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
 
 
 def _clauses(doc: Any) -> list[Any]:
-    """The main clause and each clause coordinated with it that has its own
-    subject ("X did A, and Y did B"), as (head verb, tokens)."""
+    """The main clause and each verb coordinated with it ("X did A, and Y
+    did B", "X did A and B"), as (head verb, tokens)."""
     if doc is None or not hasattr(doc, "sents"):
         return []
     heads = []
     for sent in doc.sents:
         root = sent.root
         heads.append(root)
-        heads += [c for c in root.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
-                  and any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)]
+        # with its own subject or sharing the main one ("condemned the attack
+        # and imposed sanctions")
+        heads += [c for c in root.children if c.dep_ == "conj" and c.pos_ == "VERB" and root.pos_ in ("VERB", "AUX")]
     if len(heads) < 2:
         return []
     ids = {h.i for h in heads}
@@ -870,7 +873,7 @@ def _clauses(doc: Any) -> list[Any]:
     return out
 
 
-def _unstated_clause(claim: Parsed, ev: Parsed, found_as: dict[str, str], names_found: set[str]) -> str:
+def _unstated_clause(claim: Parsed, ev: Parsed, found_as: dict[str, str], names_found: set[str], considered: set[str]) -> str:
     """A reason when one of the claim's coordinated clauses is stated in no
     sentence of the evidence while another is: "X did A, and Y did B" with
     only A there is partly supported.  A clause counts as stated when one
@@ -885,12 +888,12 @@ def _unstated_clause(claim: Parsed, ev: Parsed, found_as: dict[str, str], names_
     for head, toks in clauses:
         words = {fold_str(_lemma(t)) for t in toks if not t.is_stop and not t.is_punct and not t.like_num
                  and t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ") and re.search(r"[A-Za-z]", t.text) and not re.search(r"\d", t.text)}
-        words -= _GENERIC
+        words = (words - _GENERIC) & considered
+        verb = fold_str(_lemma(head))
         if len(words) < 2:
             return ""
-        verb = fold_str(_lemma(head))
         best = max((sum(1 for w in words if found_as.get(w) in sent or (w in name_words)) for sent in sentences
-                    if verb in _GENERIC or verb in LIGHT_VERBS or found_as.get(verb) in sent), default=0)
+                    if verb not in words or verb in LIGHT_VERBS or found_as.get(verb) in sent), default=0)
         scores.append((best / len(words), toks))
     stated = [sc for sc, _ in scores if sc > 0.5]
     missing = [toks for sc, toks in scores if sc <= 0.5]
