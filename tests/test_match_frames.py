@@ -460,11 +460,11 @@ def test_without_the_claims_verb_the_aligned_sentence_decides_the_polarity(nlp):
 
 
 def test_verbs_sharing_a_subject_each_need_their_sentence(nlp):
-    claim = "The assembly condemned the harbour attack and imposed sanctions on Milan Petrovic."
+    claim = "In 2023 the assembly condemned the harbour attack and imposed sanctions on Milan Petrovic."
     j = judge(nlp, claim, "On 19 October 2023 the assembly condemned the harbour attack of 24 September 2023 and called for an inquiry. "
                           "Milan Petrovic admitted taking part.")
     assert j.verdict != "supported", j.reasons
     assert any("'imposed sanctions on Milan Petrovic'" in r for r in j.reasons), j.reasons
-    assert judge(nlp, claim, "The assembly condemned the harbour attack and imposed sanctions on Milan Petrovic.").verdict == "supported"
+    assert judge(nlp, claim, "The assembly condemned the harbour attack and imposed sanctions on Milan Petrovic in 2023.").verdict == "supported"
     # verbs sharing an object, and a figure's noun, are no missing part
     assert judge(nlp, "Police arrested and charged two men.", "Two men were arrested and charged by police on Monday.").verdict == "supported"
