@@ -41,3 +41,8 @@ def test_common_values_and_years_do_not_pull_passages_in(nlp):
     view = view_claim(nlp, "Container traffic at the Larne terminal grew; 12 cranes were bought in 2019.")
     got = retrieve(view, index)
     assert len(got) <= 6
+
+
+def test_a_footnote_marker_is_no_pronoun_resolution(nlp):
+    view = view_claim(nlp, "The harbour board must act without delay [1], he [Tom Reilly] said.")
+    assert view.resolutions == ["pronoun 'he' resolved to Tom Reilly"]

@@ -135,7 +135,9 @@ def view_claim(nlp: Any, text: str, mask: list[str] | None = None) -> ClaimView:
     cues = load_cues()
     body = re.sub(r"\s*\[[^\]]+\]", "", text)
     numeric_body = _masked(body, mask) if mask else body
-    resolved = re.findall(r"\b(\w+) \[([^\]]+)\]", text)
+    # "he [Henderson]": a pronoun and the name it stands for; "[2]" is a
+    # footnote marker, not a name
+    resolved = [(w, n) for w, n in re.findall(r"\b(\w+) \[([^\]]+)\]", text) if re.search(r"[^\W\d_]", n)]
     # the label before ": " of item paragraphs is context; the clause follows it
     doc = nlp(body)
     lab = re.match(r"^([^:]{3,90}):\s", body)
