@@ -361,6 +361,10 @@ def test_a_figure_said_in_the_claims_words_is_the_one_compared(nlp):
               "The Regional Prosecution Office of the Northern District (RPO) has filed charges against 45 defendants, "
               "44 individuals and one company, over the fraud.")
     assert any("54 suspects differs from '45 defendants'" in r for r in j.reasons), j.reasons
+    # two counts of the same thing in a passage about what the claim's count is of
+    j = judge(nlp, "Libraries may now make up to five copies of a work for preservation.",
+              "The Act amends section 108 on preservation by libraries and archives. As amended, section 108 permits up to three copies, which may be digital.")
+    assert j.verdict == "contradicted" and any("five copies differs from 'three copies'" in r for r in j.reasons), j.reasons
     # without a parse the words around the numbers still tell two things apart
     status = lambda a, b: compare_measures(find_measures(a), find_measures(b)).status  # noqa: E731
     assert status("Trade secret cases: 29 percent.", "Trade secret cases: 12 percent; seizures: 29 percent.") == "mismatch"

@@ -752,7 +752,8 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
         v["evidence_hedged"] = float(ef.modality in ("hypothetical", "reported"))
     # numbers: the claim's measures against the evidence's
     if claim.measures:
-        nc = compare_measures(claim.measures, ev.measures, lambda a, b: _relation(a, b, "n") in ("same", "synonym", "hypernym", "hyponym"))
+        nc = compare_measures(claim.measures, ev.measures, lambda a, b: _relation(a, b, "n") in ("same", "synonym", "hypernym", "hyponym"),
+                              passage=ev.text)
         key = {"match": "num_match", "close": "num_close", "mismatch": "num_mismatch", "absent": "num_absent", "partial": "num_absent"}.get(nc.status)
         if key:
             v[key] = 1.0

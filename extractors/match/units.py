@@ -370,8 +370,10 @@ class MeasureCheck:
 
 
 def compare_measures(claim: list[Measure], source: list[Measure], same_thing: Any = None,
-                     directory: str | None = None) -> MeasureCheck:
+                     directory: str | None = None, passage: str = "") -> MeasureCheck:
     """Each claim measure against the source's measures of the same dimension
+    (*passage*, the evidence's text, tells whether the passage is about what a
+    count's words name; see ``_same_context``)
     (and, for counts, the same thing counted; *same_thing(a, b)* may widen
     that to related nouns)."""
     tolerance = _tables(directory)["tolerance"]
@@ -381,6 +383,9 @@ def compare_measures(claim: list[Measure], source: list[Measure], same_thing: An
     # for: it is no other value for the claim's other figures
     # ("US$100 million ... and US$265 million" against "US$265 million")
     stated = {id(s): c for c in claim for s in source if s.dimension == c.dimension and _close(c.value, s.value, 1e-6)}
+    from extractors.match.compare import stems
+
+    about = set(stems(passage)) if passage else set()
     for c in claim:
         same = [s for s in source if comparable(c, s) or (
             same_thing is not None and c.dimension == s.dimension == "count" and c.counted and s.counted and same_thing(c.counted, s.counted))]
@@ -395,13 +400,13 @@ def compare_measures(claim: list[Measure], source: list[Measure], same_thing: An
         # most words shared first, are the ones it is compared with; when none is, the same value
         # still agrees, but another value says nothing against the claim
         # (the "303.9 million people" of the whole population)
-        worded = [s for s in same if _same_context(c, s, same_thing)]
+        worded = [s for s in same if _same_context(c, s, same_thing, about)]
         exact = [s for s in (worded or same) if _close(c.value, s.value, 1e-6)]
         if not exact and c.dimension == "count":
             # "12 Rafale fighters" / "12 jets": the same count of a thing named
             # otherwise agrees; a different count needs the same thing to differ
             exact = [s for s in source if s.dimension == "count" and _close(c.value, s.value, 1e-6)
-                     and (not worded or _same_context(c, s, same_thing))]
+                     and (not worded or _same_context(c, s, same_thing, about))]
         if len(worded) > 1:
             # another value counts against the claim only from the figures
             # whose clause shares most words with the claim's
@@ -457,14 +462,21 @@ def _shared_context(c: Measure, s: Measure) -> int:
     return len(({stem(w) for w in c.context} & {stem(w) for w in s.context}) - own)
 
 
-def _same_context(c: Measure, s: Measure, same_thing: Any = None) -> bool:
+def _same_context(c: Measure, s: Measure, same_thing: Any = None, about: set[str] | None = None) -> bool:
     """The words around the two figures share one (or a related word): they
-    can be figures of the same thing."""
+    can be figures of the same thing.  Two counts of the same noun ("five
+    copies", "three copies") are too when the passage (its stems in *about*)
+    holds most of the words around the claim's count."""
+    from extractors.match.compare import stem
+
     own = {w for w in (c.counted, s.counted) if w}
     cc, sc = [w for w in c.context if w not in own], [w for w in s.context if w not in own]
     if not cc or not sc:
         return True  # nothing to tell them apart
     if _shared_context(c, s):
+        return True
+    if about and c.dimension == "count" and c.counted and c.counted == s.counted \
+            and sum(stem(w) in about for w in cc) * 2 > len(cc):
         return True
     return same_thing is not None and any(same_thing(a, b) for a in cc for b in sc)
 
