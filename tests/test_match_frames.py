@@ -472,3 +472,16 @@ def test_verbs_sharing_a_subject_each_need_their_sentence(nlp):
     assert judge(nlp, claim, "The assembly condemned the harbour attack and imposed sanctions on Milan Petrovic in 2023.").verdict == "supported"
     # verbs sharing an object, and a figure's noun, are no missing part
     assert judge(nlp, "Police arrested and charged two men.", "Two men were arrested and charged by police on Monday.").verdict == "supported"
+
+
+def test_many_figures_found_exactly_make_the_passage_speak_to_the_claim(nlp):
+    claim = ("Anyone who breaks the rule wilfully for profit faces a fine of up to $500,000 or five years in prison for a "
+             "first offence, and up to $1,000,000 or ten years after that.")
+    ev = ("Criminal penalties for wilful violations for commercial advantage range up to $500,000 or 5 years imprisonment "
+          "for a first offense and up to $1,000,000 or 10 years imprisonment for subsequent offenses.")
+    j = judge(nlp, claim, ev)
+    assert j.verdict in SUPPORTIVE and any("all 4 of the claim's figures" in r for r in j.reasons), j.reasons
+    # the same figures with the statement negated are no support
+    j = judge(nlp, "The board did not approve the grants of $5 million, $7 million and $9 million.",
+              "The board approved the grants of $5 million, $7 million and $9 million.")
+    assert j.verdict == "contradicted", j.reasons

@@ -39,6 +39,7 @@ _POS_WEIGHT = {"PROPN": 2.0, "NOUN": 1.0, "VERB": 1.5, "ADJ": 0.7, "ADV": 0.3, "
 _GENERIC = {"say", "state", "report", "according", "include", "also", "year", "time", "new", "make", "take", "use",
             "claim", "show", "find", "suggest", "have", "do", "be", "get"}
 _ALIGNED = 0.5  # share of claim content found (same or related lemma) for a sentence to count as aligned
+_MANY_FIGURES = 3  # this many of a claim's figures found exactly make a passage speak to it
 
 
 @dataclass
@@ -758,6 +759,9 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
         if key:
             v[key] = 1.0
             notes[key] = "; ".join(nc.reasons)
+        if nc.status == "match":
+            # how many figures agree exactly (read by the verdict rule, not the model)
+            v["num_matched"] = float(len(claim.measures))
         if nc.status == "partial":
             v["num_close"] = 1.0  # some of the claim's figures are there
         if nc.status == "mismatch" and aligned:
@@ -950,6 +954,14 @@ def decide(f: Features, model: Any) -> Judgement:
         # precision it was written with, the model leaning to support: partial
         # support, with the source's figure as the reason
         return Judgement("partly_supported", round(p_sup, 3), reasons + [p for p in f.partial if p not in reasons] + [pr], probs, f)
+    if verdict == "not_found" and f.values.get("num_matched", 0) >= _MANY_FIGURES and f.values["cover_all"] >= _ALIGNED \
+            and p_sup >= p_con and not f.exact_mismatch and not any(f.values.get(k) for k in SUPPORT_BLOCKERS):
+        # three or more of the claim's figures, all found exactly, in a passage
+        # holding most of its words: that many agreeing figures are no chance
+        # (the model reads only whether the figures agree, not how many)
+        why = f"all {int(f.values['num_matched'])} of the claim's figures are in the evidence"
+        verdict = "supported"
+        reasons = reasons + [why]
     if verdict == "supported" and f.values.get("demand_unstated"):
         return Judgement("not_found", round(1.0 - p_nf, 3), reasons + [f.notes["demand_unstated"], pr], probs, f)
     if verdict == "supported" and f.values["pred_missing"] and f.values["entities_missing"]:
