@@ -485,3 +485,12 @@ def test_many_figures_found_exactly_make_the_passage_speak_to_the_claim(nlp):
     j = judge(nlp, "The board did not approve the grants of $5 million, $7 million and $9 million.",
               "The board approved the grants of $5 million, $7 million and $9 million.")
     assert j.verdict == "contradicted", j.reasons
+
+
+def test_quoted_words_of_another_speaker_are_no_support(nlp):
+    ev = ("Chief executive Dana Kerr set out the plan on Thursday. The effort \u201cwill need machines by 2030 that do not "
+          "exist yet,\u201d the company's president Lee Morgan said.")
+    j = judge(nlp, 'Kerr also said the effort "will need machines by 2030 that do not exist yet"', ev)
+    assert j.verdict != "supported", j.reasons
+    assert any("another speaker" in r and "Lee Morgan" in r for r in j.reasons), j.reasons
+    assert judge(nlp, 'Lee Morgan said the effort "will need machines by 2030 that do not exist yet"', ev).verdict in SUPPORTIVE

@@ -323,6 +323,32 @@ def _speaker_differs(cf: Frame, ef: Frame, sentence: str, same_entity: Any = Non
     return f"another speaker: the evidence has {es} saying it, not {cs}"
 
 
+def _quote_speaker_differs(claim: Parsed, cf: Frame, ev: Parsed, same_entity: Any = None) -> str:
+    """The claim's quoted words are in the evidence, but the sentence that
+    holds them names another person and not the claim's speaker ("X said
+    'A'" against "'A,' Y said")."""
+    if not cf.attribution or not cf.attribution_named or ev.doc is None or not hasattr(ev.doc, "sents"):
+        return ""
+    from extractors.claims.quantities import find_quotes, norm_typography
+
+    speaker = {fold_str(w.lower()) for w in re.findall(r"[\w'-]+", cf.attribution) if w[:1].isupper() and w.lower() not in _NOT_NAMES}
+    if not speaker:
+        return ""
+    for q, _, _ in find_quotes(claim.text):
+        probe = fold_str(norm_typography(q).lower())[:30]
+        if len(probe) < 12:
+            continue
+        for sent in ev.doc.sents:
+            if probe not in fold_str(norm_typography(sent.text).lower()):
+                continue
+            words = {fold_str(w.lower()) for w in re.findall(r"[\w'-]+", sent.text)}
+            people = [e.text for e in sent.ents if e.label_ == "PERSON"]
+            if people and not speaker & words and not (same_entity is not None and same_entity(cf.attribution, sent.text)):
+                return f"another speaker: the evidence has {people[0]} saying the quoted words, not {cf.attribution}"
+            return ""
+    return ""
+
+
 def _place_check(cf: Frame, ef: Frame, ev: Parsed) -> str:
     """"signed in Paris" against "signed in Belgrade": the claim's place of
     the event is absent from the evidence, which names another place for it."""
@@ -813,6 +839,10 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
     if qs == "found":
         v["quote_found"] = 1.0
         notes["quote_found"] = "; ".join(qr)
+        other = _quote_speaker_differs(claim, cf, ev, same_entity) if cf is not None else ""
+        if other and not v["agent_differs"]:
+            v["agent_differs"] = 1.0
+            notes["agent_differs"] = other
     elif qs in ("absent", "altered"):
         key = "quote_missing" if qs == "absent" else "quote_altered"
         v[key] = 1.0
@@ -944,7 +974,7 @@ def decide(f: Features, model: Any) -> Judgement:
             and (f.values["pred_same"] or f.values["pred_related"]):
         return Judgement("not_found", round(p_sup * 0.5, 3), reasons + ["the evidence only calls for it; it does not state it happened", pr], probs, f)
     if verdict == "not_found" and (f.values["quote_altered"] or f.values["quote_found"]) and f.values["cover_all"] >= 0.6 \
-            and not any(f.values.get(k) for k in ("neg_mismatch", "pred_antonym", "roles_swapped")):
+            and not any(f.values.get(k) for k in SUPPORT_BLOCKERS):
         # the claim's quoted words are in the evidence (verbatim or nearly):
         # it speaks to the claim, whatever the rest
         verdict = "supported"
