@@ -494,3 +494,9 @@ def test_quoted_words_of_another_speaker_are_no_support(nlp):
     assert j.verdict != "supported", j.reasons
     assert any("another speaker" in r and "Lee Morgan" in r for r in j.reasons), j.reasons
     assert judge(nlp, 'Lee Morgan said the effort "will need machines by 2030 that do not exist yet"', ev).verdict in SUPPORTIVE
+
+
+def test_a_speaker_named_in_apposition_is_a_named_speaker(nlp):
+    ev = '"From what I have seen of the answers, I do not think they have been completely answered," board member Robert Ruano said.'
+    j = judge(nlp, "The board's new chairman, Javier Betancourt, said he did not think the questions had been fully answered.", ev)
+    assert j.verdict != "supported" and any("another speaker" in r for r in j.reasons), j.reasons

@@ -43,7 +43,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extractors.textnorm import fold_str
 
-FRAMES_VERSION = "frames.v5"
+FRAMES_VERSION = "frames.v6"
 
 _ROOT = Path(__file__).resolve().parents[2]
 _LIGHT = {"be", "have", "do", "make", "take", "get", "give", "become", "remain", "keep", "seem", "appear"}
@@ -335,6 +335,10 @@ def _modality(v: Token, chain: list[Token], sent: Span, cues: Cues) -> tuple[str
         if lem in cues.reporting_verbs:
             subj = [c for c in t.children if c.dep_ == "nsubj"]
             speaker = _phrase(subj[0])[0] if subj else ""
+            # "The board's chairman, Javier Betancourt, said": the name in apposition
+            appos = [c for c in subj[0].children if c.dep_ == "appos"] if subj else []
+            if appos:
+                speaker = f"{speaker}, {_phrase(appos[0])[0]}"
     for t in [v] + chain:
         for c in t.children:
             if c.dep_ == "aux" and c.lower_ in cues.demand_modals:
