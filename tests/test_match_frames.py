@@ -500,3 +500,13 @@ def test_a_speaker_named_in_apposition_is_a_named_speaker(nlp):
     ev = '"From what I have seen of the answers, I do not think they have been completely answered," board member Robert Ruano said.'
     j = judge(nlp, "The board's new chairman, Javier Betancourt, said he did not think the questions had been fully answered.", ev)
     assert j.verdict != "supported" and any("another speaker" in r for r in j.reasons), j.reasons
+
+
+def test_words_found_on_both_sides_are_no_opposites(nlp):
+    # "question" and "answer" are WordNet opposites, but both texts hold both
+    j = judge(nlp, "The minister gave an answer to the question about the harbour.", "On Monday the minister gave an answer to the question about the harbour.")
+    assert not any("its opposite" in r for r in j.reasons), j.reasons
+    assert j.verdict == "supported", j.reasons
+    # an opposite with the claim's own word absent still counts
+    j = judge(nlp, "Harbour fees increased in 2021.", "Harbour fees decreased in 2021.")
+    assert any("its opposite" in r for r in j.reasons), j.reasons

@@ -636,11 +636,13 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
     # passage is about something else
     if ef is not None:
         near = [x for x in ev.lemmas if x[0] in sent_lemmas.get(ef.start, ())]
+        near_set = {x[0] for x in near}
+        claim_all = {x[0] for x in claim.lemmas}
         for lem, pos, _ in claim.lemmas:
-            if pos not in ("VERB", "ADJ", "ADV", "NOUN"):
-                continue
+            if pos not in ("VERB", "ADJ", "ADV", "NOUN") or lem in near_set:
+                continue  # the sentence has the claim's own word too: no opposition
             for el, epos, _ in near:
-                if el != lem and epos == pos and _relation(lem, el, _wn_pos(pos)) == "antonym":
+                if el != lem and el not in claim_all and epos == pos and _relation(lem, el, _wn_pos(pos)) == "antonym":
                     v["antonym_pair"] = 1.0
                     notes["antonym_pair"] = f"'{lem}' in the claim, its opposite '{el}' in the evidence"
                     break
