@@ -391,3 +391,21 @@ def test_a_negated_progressive_taken_back_by_an_affirmed_one_is_reframing(nlp, t
 def test_two_progressives_with_a_measure_or_without_a_denial_are_checkable(nlp):
     assert reason(nlp, "The port is not shrinking; it is moving 40 berths inland.") is None
     assert reason(nlp, "The council is cutting costs and it is selling the depot.") is None
+
+
+def test_a_reading_list_item_naming_its_source_carries_it_to_its_paragraph(nlp, gazetteer, tmp_path):
+    """A link roundup: each numbered item opens with the piece's title, its
+    outlet and its address, then a paragraph that names no source."""
+    board = SourceSpec(id="board-minutes-2024", title="Minutes of the harbour board", publisher="Larne Harbour Board",
+                       kind="report", published="2024-04-30",
+                       cited_as=("Harbour board approves new ferry timetable", "Larne Harbour Board",
+                                 "https://larneharbour.example/minutes/2024-04-30"))
+    text = ("This week in Larne\n\n"
+            "Two links worth reading this week.\n\n"
+            "1. Harbour board approves new ferry timetable (Larne Harbour Board, https://larneharbour.example/minutes/2024-04-30)\n\n"
+            "The board cut the winter crossings from six a day to four. Its chair resigned a week later.\n\n"
+            "2. Ferry refunds ordered (Larne Ledger) [Ledger]\n\n"
+            "A county judge ruled that the operator must refund cancelled crossings.\n")
+    claims = ferry_claims(nlp, gazetteer, tmp_path, text, board)
+    assert find(claims, "The board cut the winter crossings").cited_source_ids == ["board-minutes-2024"]
+    assert find(claims, "Its chair resigned").cited_source_ids == ["board-minutes-2024"]

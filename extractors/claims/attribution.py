@@ -356,10 +356,13 @@ def is_source_cue(case: Case, text: str) -> bool:
     t = _norm(text)
     thr = int(load_cues()["attribution"]["fuzzy_threshold"])
     for src in case.sources:
-        for cue in src.cited_as:
-            c = _norm(cue)
-            if len(c) >= 4 and len(c) >= 0.5 * len(t) and fuzz.partial_ratio(c, t) >= thr:
-                return True
+        # one source's names found in the label together make up most of it
+        # ("1. Giant telescope opens to astronomers (Nature, https://...)":
+        # its title, its publisher and its address)
+        found = [c for c in {_norm(cue) for cue in src.cited_as} if len(c) >= 4 and fuzz.partial_ratio(c, t) >= thr]
+        found = [c for c in found if not any(c != o and c in o for o in found)]  # a name inside another counts once
+        if found and sum(len(c) for c in found) >= 0.5 * len(t):
+            return True
     return False
 
 
