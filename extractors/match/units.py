@@ -77,10 +77,18 @@ def _tables(directory: str | None = None) -> dict[str, Any]:
     proportion = [c.lower() for c in u.get("proportions", {}).get("links", [])]
     identifiers = {w.lower() for w in u.get("identifiers", {}).get("words", [])}
     ages = u.get("ages", {})
+    breaks = [w.lower() for w in u.get("clauses", {}).get("breaks", [])]
+    clause_end = re.compile(rf"[.!?;,](?:\s|$)|\b(?:{_alt(breaks)})\b" if breaks else r"[.!?;,](?:\s|$)", re.IGNORECASE)
     age_after = re.compile(rf"\s*(?:{_alt([a.lower() for a in ages.get('after', [])])})\b" if ages.get("after") else r"(?!)")
     return {"units": units, "money": money, "mult": mult, "words": words, "approx": approx, "rates": rates, "ratios": ratios,
             "tolerance": tolerance, "clock": clock_re, "score_cues": set(score_cues), "proportion_links": proportion,
-            "identifiers": identifiers, "age_words": {w.lower() for w in ages.get("before", [])}, "age_after": age_after}
+            "identifiers": identifiers, "age_words": {w.lower() for w in ages.get("before", [])}, "age_after": age_after,
+            "clause_breaks": frozenset(breaks), "clause_end": clause_end}
+
+
+def clause_breaks(directory: str | None = None) -> frozenset[str]:
+    """Words that open a new clause, after which a figure's context ends."""
+    return _tables(directory)["clause_breaks"]
 
 
 def _alt(keys: Any) -> str:
@@ -311,7 +319,6 @@ def _with_proportions(text: str, found: list[Measure], t: dict[str, Any]) -> lis
 
 
 _CONTEXT_WORDS = 8
-_CLAUSE_END = re.compile(r"[.!?;,](?:\s|$)|\b(?:while|whereas|but)\b", re.IGNORECASE)
 
 
 def _context(text: str, start: int, end: int, t: dict[str, Any]) -> tuple[str, ...]:
@@ -321,8 +328,8 @@ def _context(text: str, start: int, end: int, t: dict[str, Any]) -> tuple[str, .
     clause's); a table cell's sentence is its row and column."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    left = _CLAUSE_END.split(text[max(0, start - 200):start])[-1]
-    right = _CLAUSE_END.split(text[end:end + 200])[0]
+    left = t["clause_end"].split(text[max(0, start - 200):start])[-1]
+    right = t["clause_end"].split(text[end:end + 200])[0]
     words = re.findall(r"[a-z][a-z'-]*", left.lower())[-_CONTEXT_WORDS:] + re.findall(r"[a-z][a-z'-]*", right.lower())[:_CONTEXT_WORDS]
     skip = set(t["units"]) | set(t["money"]) | set(t["mult"]) | set(t["words"]) | set(t["rates"])
     out = []

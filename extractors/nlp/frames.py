@@ -421,6 +421,9 @@ def _measure_context(sent: Span, start: int, end: int) -> tuple[str, ...]:
     figure is a figure of ("people with a disability", a table cell's row
     and column).  Verbs are left out: "rose" is shared by figures of
     different things."""
+    from extractors.match.units import clause_breaks
+
+    breaks = clause_breaks()
     toks = list(sent)
     inside = [i for i, t in enumerate(toks) if start <= t.idx < end]
     if not inside:
@@ -430,7 +433,7 @@ def _measure_context(sent: Span, start: int, end: int) -> tuple[str, ...]:
         i, seen = first, 0
         while 0 <= i < len(toks) and seen < _CONTEXT_TOKENS:
             t = toks[i]
-            if t.text in (",", ";", ".", "!", "?") or t.lower_ in ("while", "whereas", "but"):
+            if t.text in (",", ";", ".", "!", "?") or t.lower_ in breaks:
                 break
             seen += 1
             if t.pos_ in _CONTEXT_POS and not t.is_stop and not t.like_num and re.search(r"[a-z]", t.lower_):
