@@ -517,6 +517,28 @@ def test_quoted_words_of_another_speaker_are_no_support(nlp):
     assert judge(nlp, 'Lee Morgan said the effort "will need machines by 2030 that do not exist yet"', ev).verdict in SUPPORTIVE
 
 
+def test_quoted_words_verbatim_from_another_named_speaker_contradict(nlp):
+    ev = '"The numbers simply do not add up," Mr. Patel added, pointing to the audit.'
+    j = judge(nlp, '"The numbers simply do not add up," Ruth Olsen added.', ev)
+    assert j.verdict == "contradicted", j.reasons
+    assert any("Patel" in r for r in j.reasons), j.reasons
+    # the complement's verb is the reporting verb's word ("add up" / "added"):
+    # no negation to compare between them
+    assert not any("negation differs" in r for r in j.reasons), j.reasons
+    same = judge(nlp, '"The numbers simply do not add up," Patel added.', ev)
+    assert same.verdict in SUPPORTIVE and not any("negation" in r for r in same.reasons), same.reasons
+
+
+def test_a_quote_is_located_in_a_source_whose_whitespace_is_irregular(nlp):
+    from extractors.match.compare import compare_quotes, view_claim
+
+    source = 'Opening  remarks.\n\n  The mayor spoke   twice.\n\n"We will reopen   the\u00a0pier by June,"   she said.'
+    qc = compare_quotes(view_claim(nlp, 'The mayor said: "We will reopen the pier by June."'), source)
+    assert qc.status == "found", qc
+    start, end = qc.location
+    assert source[start:end].lstrip('"').startswith("We will reopen"), source[start:end]
+
+
 def test_a_speaker_named_in_apposition_is_a_named_speaker(nlp):
     ev = '"From what I have seen of the answers, I do not think they have been completely answered," board member Robert Ruano said.'
     j = judge(nlp, "The board's new chairman, Javier Betancourt, said he did not think the questions had been fully answered.", ev)

@@ -304,6 +304,29 @@ class QuoteCheck:
     location: tuple[int, int] | None = None  # in the source text
 
 
+def _in_source(source_text: str, src: str, window: str, at: tuple[int, int]) -> tuple[int, int]:
+    """*at* (offsets into the normalised *src*) as offsets into *source_text*:
+    normalising folds runs of whitespace, so the window's words are looked up
+    in the source with any whitespace between them."""
+    if len(src) == len(source_text):
+        return at
+    words = window.split()[:6]
+    if words:
+        rx = re.compile(r"\s+".join(re.escape(w) for w in words), re.IGNORECASE)
+        m = rx.search(_typography_only(source_text))
+        if m is not None:
+            return (m.start(), m.start() + (at[1] - at[0]))
+    return at
+
+
+def _typography_only(text: str) -> str:
+    """Typography normalised without changing any offset (curly quotes and
+    dashes to plain ones; whitespace kept)."""
+    from extractors.claims.quantities import _TYPO
+
+    return text.translate(_TYPO)
+
+
 def compare_quotes(view: ClaimView, source_text: str) -> QuoteCheck:
     cfg = load_cues()["match"]
     found_thr, alt_thr = float(cfg["quote_found"]), float(cfg["quote_altered"])
@@ -336,11 +359,11 @@ def compare_quotes(view: ClaimView, source_text: str) -> QuoteCheck:
         if al.score >= found_thr:
             statuses.append("found")
             reasons.append(f"quoted words '{q}' found")
-            loc = loc or (al.dest_start, al.dest_end)
+            loc = loc or _in_source(source_text, src, window, (al.dest_start, al.dest_end))
         elif al.score >= alt_thr:
             statuses.append("altered")
             reasons.append(f"quoted words '{q}' not found verbatim; closest source wording '{window.strip()}' ({al.score:.0f}%)")
-            loc = loc or (al.dest_start, al.dest_end)
+            loc = loc or _in_source(source_text, src, window, (al.dest_start, al.dest_end))
         else:
             statuses.append("absent")
             reasons.append(f"quoted words '{q}' not found")

@@ -218,6 +218,8 @@ def _complement_polarity(claim: Parsed, cf: Frame, ef: Frame, ev: Parsed) -> str
         if t.dep_ != "ccomp" or fold_str(_lemma(t.head)) != cf.predicate or t.pos_ not in ("VERB", "AUX"):
             continue
         lem = fold_str(_lemma(t))
+        if lem == cf.predicate:
+            continue  # "'... do not add up,' she added": the evidence's "added" is the other verb
         neg = any(c.dep_ == "neg" for c in t.children)
         other = _event_frame(replace(cf, predicate=lem), ef, ev, fallback=False)
         if other is not None and other.predicate and (other.polarity == "negative") != neg and other.polarity != "partial":
@@ -845,6 +847,10 @@ def features(claim: Parsed, ev: Parsed, sims: list[float] | None = None, sim_doc
         if other and not v["agent_differs"]:
             v["agent_differs"] = 1.0
             notes["agent_differs"] = other
+        if v["agent_differs"]:
+            # the quoted words, verbatim, in another named person's mouth:
+            # an exact check that fails, like another figure
+            exact_mismatch.append(notes["agent_differs"])
     elif qs in ("absent", "altered"):
         key = "quote_missing" if qs == "absent" else "quote_altered"
         v[key] = 1.0

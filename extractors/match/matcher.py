@@ -135,9 +135,14 @@ def check_claim_source(claim: Claim, view: ClaimView, spec: SourceSpec | None, r
     order = list(cands[:4])
     if qc.location is not None:
         qp = next((p for p in index.passages if p.char_start <= qc.location[0] < p.char_end), None)
-        if qp is not None and all(c.passage is not qp for c in order):
-            qcov = coverage(view, qp.text, index.context, own)
-            order.insert(0, type(cands[0])(qp, 0.0, qcov, qcov.score))
+        if qp is not None:
+            # the passage holding the quoted words comes first: when nothing
+            # speaks to the claim, it is the passage the verdict shows
+            have = next((c for c in order if c.passage is qp), None)
+            if have is None:
+                qcov = coverage(view, qp.text, index.context, own)
+                have = type(cands[0])(qp, 0.0, qcov, qcov.score)
+            order = [have] + [c for c in order if c is not have]
     if len(cands) >= 2 and cands[0].passage is not cands[1].passage:
         # a claim may span two paragraphs: judge the two best together
         a_, b_ = cands[0].passage, cands[1].passage
