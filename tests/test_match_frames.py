@@ -212,6 +212,27 @@ def test_units_in_prose_and_table_cells(nlp):
     assert off.verdict == "contradicted", off.reasons
 
 
+def test_hyphenated_figures_and_number_words_are_read_whole():
+    ms = find_measures("The 2.5-billion-rupee (US$48-million) stadium has a 300-metre-long roof.")
+    assert [(m.dimension, m.value) for m in ms] == [("money:INR", 2.5e9), ("money:USD", 48e6), ("length", 300.0)]
+    assert compare_measures(find_measures("a $48 million stadium"), find_measures("a US$48-million stadium")).status == "match"
+    assert compare_measures(find_measures("Twelve bakers entered"), find_measures("a dozen bakers entered")).status == "match"
+    assert [m.surface for m in find_measures("the F-16 squadron and the 2010-12 budget")] == []
+
+
+def test_a_table_cell_without_its_unit_matches_a_claim_figure_in_the_same_row():
+    rows = "Port — 2019: 412,500. Port — 2020: 398,250. Airport — 2020: 51.75."
+    got = compare_measures(find_measures("The port handled 398,250 tonnes of cargo in 2020."), find_measures(rows))
+    assert got.status == "match" and "without its unit" in got.reasons[0], got
+    fee = compare_measures(find_measures("The airport fee was $51.75 in 2020."), find_measures(rows))
+    assert fee.status == "match", fee
+    # the same digits in a row about something else are no match
+    other = compare_measures(find_measures("The harbour handled 398,250 tonnes in 2020."), find_measures("Rail — 2020: 398,250."))
+    assert other.status == "absent", other
+    # a round bare number counts nothing distinctive
+    assert compare_measures(find_measures("The port paid $400 in 2020."), find_measures("Port — 2020: 400.")).status == "absent"
+
+
 def test_reported_requirement_is_checkable(nlp):
     j = judge(nlp, "The new rule would require pilots to rest for ten hours between flights.",
               "Under the new rule, pilots are required to rest for ten hours between flights.")

@@ -103,7 +103,7 @@ def _regex(directory: str | None = None) -> re.Pattern[str]:
         rf"(?P<pre>(?:{_alt(sym)})|(?-i:\b[A-Z]{{3}}\s))?\s?"
         rf"(?P<num>(?<![\w.,/:-])\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?(?![\d])|(?<![\w.,/:-])\d+(?:\.\d+)?(?![\d.,]\d)|\b(?:{_alt(t['words'])})\b)"
         rf"(?:(?P<score>\s?[-\u2013]\s?|\s+to\s+)(?P<num2>\d{{1,2}})(?![\d%]|[.,]\d))?"
-        rf"(?:\s?(?P<mult>{_alt(t['mult'])})\b)?",
+        rf"(?:[\s-]?(?P<mult>{_alt(t['mult'])})\b)?",
         re.IGNORECASE,
     )
 
@@ -206,7 +206,8 @@ def find_measures(text: str, directory: str | None = None) -> list[Measure]:
                 dim, unit = f"money:{cur}", pre
                 start = m.start()
         if not dim:
-            um = re.match(r"\s?(" + _alt(list(t["units"]) + list(t["money"])) + r")(?![\w])", tail)
+            # "500 metres", "500-metre-wide", "$23-million" / "1.2-billion-yuan"
+            um = re.match(r"[\s-]?(" + _alt(list(t["units"]) + list(t["money"])) + r")(?![\w])", tail)
             if um:
                 u = um.group(1)
                 if u in t["money"]:
@@ -383,7 +384,8 @@ def compare_measures(claim: list[Measure], source: list[Measure], same_thing: An
     count's words name; see ``_same_context``)
     (and, for counts, the same thing counted; *same_thing(a, b)* may widen
     that to related nouns)."""
-    tolerance = _tables(directory)["tolerance"]
+    t = _tables(directory)
+    tolerance = t["tolerance"]
     reasons: list[str] = []
     statuses: list[str] = []
     # a source figure that states one of the claim's figures is accounted
@@ -398,6 +400,16 @@ def compare_measures(claim: list[Measure], source: list[Measure], same_thing: An
             same_thing is not None and c.dimension == s.dimension == "count" and c.counted and s.counted and same_thing(c.counted, s.counted))]
         if not same and c.dimension == "count":
             same = [s for s in source if s.dimension == "count" and _close(c.value, s.value, 1e-6)]
+        bare = [] if c.dimension == "count" or any(_close(c.value, s.value, 1e-6) for s in same) else \
+            [s for s in source if s.dimension == "count" and _distinctive(s) and _shared_context(c, s)
+             and any(_close(w, s.value, 1e-6) for w in _written(c, t))]
+        if bare:
+            # a table cell or list written without the unit its heading gives
+            # ("China | 700,000" under "metric tons", "Monthly 308.33"), in a
+            # row that shares a word with the claim's figure
+            statuses.append("match")
+            reasons.append(f"number {c.surface} matches '{bare[0].surface}' (written there without its unit)")
+            continue
         if not same:
             statuses.append("absent")
             reasons.append(f"number '{c.surface}' not in the evidence")
@@ -458,6 +470,27 @@ def compare_measures(claim: list[Measure], source: list[Measure], same_thing: An
     if "close" in statuses:
         return MeasureCheck("close", reasons)
     return MeasureCheck("match", reasons)
+
+
+def _written(c: Measure, t: dict[str, Any]) -> set[float]:
+    """The figure as written, before any unit's factor: the number, and the
+    number times a multiplier word it carries ("1.19 million tons")."""
+    n = _number(c)
+    out = {n, c.value}
+    for w in re.findall(r"[a-z]+", c.surface.lower()):
+        if w in t["mult"]:
+            out.add(n * t["mult"][w])
+    return out
+
+
+def _distinctive(s: Measure) -> bool:
+    """A bare figure unlikely to equal another figure by chance: one with
+    decimals ("308.33"), or a whole number of four digits or more that counts
+    nothing named ("China | 700,000")."""
+    digits = re.sub(r"[^\d.]", "", s.surface)
+    if "." in digits.strip("."):
+        return True
+    return not s.counted and s.value >= 1000 and not _YEAR.match(digits)
 
 
 def _shared_context(c: Measure, s: Measure) -> int:
