@@ -1,6 +1,6 @@
 """Verdict quality: the bundled article's dev set, then the development cases.
 
-    uv run python benchmarks/verdict_quality.py [--errors] [--holdout] [--cases dev|holdout|blind|blind-2|none]
+    uv run python benchmarks/verdict_quality.py [--errors] [--holdout] [--cases dev|holdout|blind|blind-2|blind-3|none]
 
 1. Dev set (bundled article).  Each gold row (tests/fixtures/devset/gold.csv;
    with --holdout the held-out table gold_holdout.csv, written later and never
@@ -19,7 +19,8 @@
    measures the held-out case instead (run it once, at the end; never tune on
    it); ``--cases blind`` measures the blind cases the same way (each case and
    pooled; written before any system ran on them, run once at the end);
-   ``--cases blind-2`` measures the second set of blind cases the same way;
+   ``--cases blind-2`` measures the second set of blind cases the same way,
+   ``--cases blind-3`` the third;
    ``--cases none`` skips this part.
 """
 from __future__ import annotations
@@ -140,8 +141,8 @@ def main() -> None:
     from extractors.registry.gazetteer import load_gazetteer
 
     which = _arg("--cases", "dev")
-    if which not in ("dev", "holdout", "blind", "blind-2", "none"):
-        sys.exit("--cases takes dev, holdout, blind, blind-2 or none")
+    if which not in ("dev", "holdout", "blind", "blind-2", "blind-3", "none"):
+        sys.exit("--cases takes dev, holdout, blind, blind-2, blind-3 or none")
     nlp = build_nlp()
     gaz = load_gazetteer()
     print("== dev set (bundled article) ==")
@@ -165,7 +166,8 @@ def main() -> None:
                     print(f"      {x}")
     if which != "none":
         names = {"holdout": devcases.HOLDOUT_CASES, "blind": devcases.BLIND_CASES,
-                 "blind-2": devcases.BLIND2_CASES}.get(which, devcases.DEV_CASES)
+                 "blind-2": devcases.BLIND2_CASES,
+                 "blind-3": devcases.BLIND3_CASES}.get(which, devcases.DEV_CASES)
         print(f"\n== development cases ({which}: {', '.join(names)}) ==")
         evaluate_cases(names, nlp, gaz, errors="--errors" in sys.argv)
 

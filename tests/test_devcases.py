@@ -18,7 +18,8 @@ DEVCASES = Path(__file__).parent / "fixtures" / "devcases"
 sys.path.insert(0, str(DEVCASES))
 import devcases  # noqa: E402
 
-ALL = devcases.DEV_CASES + devcases.HOLDOUT_CASES + devcases.BLIND_CASES + devcases.BLIND2_CASES
+ALL = (devcases.DEV_CASES + devcases.HOLDOUT_CASES + devcases.BLIND_CASES + devcases.BLIND2_CASES
+       + devcases.BLIND3_CASES)
 
 
 def test_dev_holdout_and_blind_lists_are_disjoint_and_complete():
@@ -28,9 +29,11 @@ def test_dev_holdout_and_blind_lists_are_disjoint_and_complete():
     assert all(n.startswith("holdout/") for n in devcases.HOLDOUT_CASES)
     assert all(n.startswith("blind/") for n in devcases.BLIND_CASES)
     assert all(n.startswith("blind-2/") for n in devcases.BLIND2_CASES)
+    assert all(n.startswith("blind-3/") for n in devcases.BLIND3_CASES)
     assert (DEVCASES / "holdout" / "README.md").exists()
     assert (DEVCASES / "blind" / "README.md").exists()
     assert (DEVCASES / "blind-2" / "README.md").exists()
+    assert (DEVCASES / "blind-3" / "README.md").exists()
 
 
 @pytest.mark.parametrize("name", ALL)
