@@ -275,5 +275,11 @@ def find_quotes(text: str) -> list[tuple[str, int, int]]:
 _TYPO = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u00a0": " "})
 
 
+def plain_typography(s: str) -> str:
+    """Curly quotes, dashes and no-break spaces as plain ones, every offset
+    kept (whitespace is not folded)."""
+    return s.translate(_TYPO)
+
+
 def norm_typography(s: str) -> str:
     return re.sub(r"\s+", " ", s.translate(_TYPO)).strip()

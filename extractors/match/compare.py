@@ -11,7 +11,7 @@ from rapidfuzz import fuzz
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from extractors.claims.cues import load_cues
-from extractors.claims.quantities import DateVal, Quantity, dates_agree, find_dates, find_quantities, norm_typography
+from extractors.claims.quantities import DateVal, Quantity, dates_agree, find_dates, find_quantities, norm_typography, plain_typography
 from extractors.textnorm import fold, fold_str, span_to_original
 
 # ----------------------------------------------------------------- terms
@@ -313,18 +313,10 @@ def _in_source(source_text: str, src: str, window: str, at: tuple[int, int]) -> 
     words = window.split()[:6]
     if words:
         rx = re.compile(r"\s+".join(re.escape(w) for w in words), re.IGNORECASE)
-        m = rx.search(_typography_only(source_text))
+        m = rx.search(plain_typography(source_text))
         if m is not None:
             return (m.start(), m.start() + (at[1] - at[0]))
     return at
-
-
-def _typography_only(text: str) -> str:
-    """Typography normalised without changing any offset (curly quotes and
-    dashes to plain ones; whitespace kept)."""
-    from extractors.claims.quantities import _TYPO
-
-    return text.translate(_TYPO)
 
 
 def compare_quotes(view: ClaimView, source_text: str) -> QuoteCheck:
